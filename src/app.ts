@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import type { i18n } from 'i18next';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import type { Database } from './db';
+import { healthRoutes } from './health/api';
+import { homePages } from './home/pages';
+import { apiRouter } from './http/api-router';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { VIEWS_DIR } from './http/render';
+import { securityHeaders } from './http/security';
+import { languageMiddleware } from './i18n/middleware';
+import type { Logger } from './logger';
+import { referenceApi } from './reference/api';
+import { APP_VERSION } from './version';
+
+export interface AppDependencies {
+  config: Config;
+  log: Logger;
+  database: Database;
+  i18n: i18n;
+}
+
+const FORM_BODY_LIMIT = '100kb';
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** Builds the Express app from the feature routers. No listen: the tests drive it directly. */
+export function createApp({ config, log, database, i18n }: AppDependencies): Express {
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.disable('x-powered-by');
+  app.locals.appVersion = APP_VERSION;
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      // Reuse a proxy's request id when it is sane, so one id follows a request end to end.
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One line per request: method, path, status, time. Headers stay out of the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/') },
+    }),
+  );
+  app.use(securityHeaders({ https: config.secureCookies }));
+  app.use(
+    '/assets',
+    express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: config.isProduction ? '7d' : 0, index: false }),
+  );
+  app.use(healthRoutes(database));
+  app.use(cookieParser());
+  app.use(languageMiddleware(i18n, { secureCookies: config.secureCookies }));
+  app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }));
+
+  app.use('/api/v1', apiRouter([referenceApi()]));
+  app.use('/api', apiRouter([]));
+  app.use(homePages());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler({ log, showStacks: !config.isProduction }));
+  return app;
+}

@@ -1,0 +1,104 @@
+import mongoose from 'mongoose';
+import type { Logger } from '../logger';
+import type { DatabaseKind } from './kinds';
+
+// Queries fail at once while the database is away (the request gets a 503) instead of
+// waiting in Mongoose's buffer; user input is never read as a query operator.
+mongoose.set('bufferCommands', false);
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+export const DEFAULT_DATABASE_NAME = 'liaise';
+const RETRY_EVERY_MS = 5000;
+
+/** The application's one connection, and what /healthz needs to know about it. */
+export interface Database {
+  readonly connection: mongoose.Connection;
+  kind(): DatabaseKind | undefined;
+  isConnected(): boolean;
+  /** Round-trip to the server; false when it does not answer within the time. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /** Resolves once the first connection succeeded (immediately if it already has). */
+  whenConnected(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Hides credentials when a URI is logged. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^@/]+)@/, '//***@');
+}
+
+async function detectKind(connection: mongoose.Connection): Promise<DatabaseKind> {
+  const info = await connection.db!.admin().buildInfo();
+  return typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
+}
+
+/**
+ * Connects, and keeps trying in the background when the server is not there yet: the app
+ * starts, answers 503 meanwhile, and recovers by itself, instead of crashing in a loop.
+ */
+export function openDatabase(options: { uri: string; dbName?: string; log: Logger }): Database {
+  const connection = mongoose.connection;
+  let kind: DatabaseKind | undefined;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let markConnected!: () => void;
+  const connected = new Promise<void>((resolve) => {
+    markConnected = resolve;
+  });
+
+  connection.on('disconnected', () => {
+    if (!closed) options.log.warn('lost the connection to the database; requests get 503 until it is back');
+  });
+  connection.on('reconnected', () => options.log.info('database connection is back'));
+
+  const attempt = async (): Promise<void> => {
+    try {
+      await mongoose.connect(options.uri, {
+        dbName: options.dbName ?? DEFAULT_DATABASE_NAME,
+        serverSelectionTimeoutMS: 5000,
+      });
+      kind = await detectKind(connection);
+      options.log.info(`connected to ${kind === 'ferretdb' ? 'FerretDB' : 'MongoDB'} at ${redactUri(options.uri)}`);
+      markConnected();
+    } catch (error) {
+      if (closed) return;
+      options.log.error(
+        `cannot reach the database at ${redactUri(options.uri)} (${(error as Error).message}); ` +
+          `retrying every ${RETRY_EVERY_MS / 1000} s — requests get 503 meanwhile`,
+      );
+      await mongoose.disconnect().catch(() => undefined);
+      retryTimer = setTimeout(() => void attempt(), RETRY_EVERY_MS);
+    }
+  };
+  void attempt();
+
+  return {
+    connection,
+    kind: () => kind,
+    isConnected: () => connection.readyState === mongoose.ConnectionStates.connected,
+    async ping(timeoutMs = 2000) {
+      if (!connection.db) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const answer = connection.db
+        .admin()
+        .ping({ maxTimeMS: timeoutMs })
+        .then(() => true)
+        .catch(() => false);
+      try {
+        return await Promise.race([answer, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    whenConnected: () => connected,
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      await mongoose.disconnect();
+    },
+  };
+}

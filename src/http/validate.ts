@@ -1,0 +1,41 @@
+import type { Request } from 'express';
+import type { TFunction } from 'i18next';
+import type { z } from 'zod';
+import { type FieldError, ValidationError } from './errors';
+
+type Issue = z.core.$ZodIssue;
+
+/** A zod issue as a sentence in the reader's language (`errors:field.*`). */
+export function describeIssue(issue: Issue, t: TFunction): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? t('errors:field.required') : t('errors:field.invalid');
+    case 'too_small':
+      return issue.origin === 'string'
+        ? t('errors:field.too-short', { count: Number(issue.minimum) })
+        : t('errors:field.too-small', { minimum: Number(issue.minimum) });
+    case 'too_big':
+      return issue.origin === 'string'
+        ? t('errors:field.too-long', { count: Number(issue.maximum) })
+        : t('errors:field.too-big', { maximum: Number(issue.maximum) });
+    case 'invalid_value':
+      return t('errors:field.invalid-choice');
+    case 'invalid_format':
+      return issue.format === 'email' ? t('errors:field.invalid-email') : t('errors:field.invalid');
+    case 'unrecognized_keys':
+      return t('errors:field.unknown', { fields: issue.keys.join(', ') });
+    default:
+      return t('errors:field.invalid');
+  }
+}
+
+export function toFieldErrors(issues: Issue[], t: TFunction): FieldError[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue, t) }));
+}
+
+/** Parses untrusted input with a schema; bad input becomes a localised 400, never a 500. */
+export function parseInput<Schema extends z.ZodType>(req: Request, schema: Schema, input: unknown): z.output<Schema> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues, req.t));
+  return result.data;
+}

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { isSupportedLanguage, type Language } from '../i18n/languages';
+import { pageOf, paginationQuery } from '../http/pagination';
+import { parseInput } from '../http/validate';
+import { ORGANISATION_TYPES } from './model';
+import { listCities, listCountries, listOrganisations } from './service';
+
+const countryCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2}$/)
+  .transform((code) => code.toUpperCase());
+
+const languageQuery = z.object({ lang: z.string().optional() });
+const citiesQuery = paginationQuery.extend({ country: countryCode.optional() }).extend(languageQuery.shape);
+const organisationsQuery = paginationQuery
+  .extend({ country: countryCode.optional(), type: z.enum(ORGANISATION_TYPES).optional() })
+  .extend(languageQuery.shape);
+const countriesQuery = paginationQuery.extend(languageQuery.shape);
+
+function servedLanguage(language: string): Language {
+  return isSupportedLanguage(language) ? language : 'en';
+}
+
+export function referenceApi(): Router {
+  const router = Router();
+
+  router.get('/countries', async (req, res) => {
+    const query = parseInput(req, countriesQuery, req.query);
+    const lang = servedLanguage(req.language);
+    res.json({ ...pageOf(await listCountries(lang), query), lang });
+  });
+
+  router.get('/cities', async (req, res) => {
+    const query = parseInput(req, citiesQuery, req.query);
+    const lang = servedLanguage(req.language);
+    res.json({ ...pageOf(await listCities({ country: query.country }, lang), query), lang });
+  });
+
+  router.get('/organisations', async (req, res) => {
+    const query = parseInput(req, organisationsQuery, req.query);
+    const lang = servedLanguage(req.language);
+    res.json({ ...pageOf(await listOrganisations({ country: query.country, type: query.type }, lang), query), lang });
+  });
+
+  return router;
+}

@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { type Config, ConfigError, loadConfig } from './config';
+import { type LocalDatabase, LocalDatabaseError, openDatabase, resolveDatabase } from './db';
+import { loadEnvFile } from './env-file';
+import { createI18n } from './i18n';
+import { createLogger, type Logger } from './logger';
+import { prepareDatabase } from './startup';
+import { APP_VERSION } from './version';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): Config {
+  loadEnvFile();
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
+  log.info(`LIAISE Learning ${APP_VERSION} starting (${config.env})`);
+
+  let resolved: { uri: string; local?: LocalDatabase };
+  try {
+    resolved = await resolveDatabase(config, log);
+  } catch (error) {
+    if (error instanceof LocalDatabaseError) {
+      log.fatal(error.message);
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const database = openDatabase({ uri: resolved.uri, log });
+  const i18n = await createI18n();
+  const app = createApp({ config, log, database, i18n });
+  const server = app.listen(config.port, config.host, () => {
+    log.info(`listening on ${config.baseUrl} (port ${config.port})`);
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT to another one)` : error.message;
+    log.fatal(`cannot listen: ${reason}`);
+    void Promise.allSettled([database.close(), resolved.local?.stop()]).then(() => process.exit(1));
+  });
+
+  database
+    .whenConnected()
+    .then(() => prepareDatabase(config, log))
+    .catch((error: unknown) => log.error({ err: error }, 'preparing the database failed; the next start retries'));
+
+  installShutdown({ server, log, close: [() => database.close(), () => resolved.local?.stop()] });
+}
+
+/** Finishes in-flight requests, then closes the database and any server this process started. */
+function installShutdown(options: { server: Server; log: Logger; close: Array<() => Promise<void> | undefined> }) {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    options.log.info(`${signal} received: finishing requests in flight, then stopping`);
+    const force = setTimeout(() => {
+      options.log.error('requests did not finish in time; stopping anyway');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      options.server.close(() => resolve());
+      options.server.closeIdleConnections();
+    });
+    for (const close of options.close) await close();
+    options.log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
