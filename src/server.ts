@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   }
 
   const database = openDatabase({ uri: resolved.uri, log });
-  const i18n = await createI18n();
+  const i18n = await createI18n({ defaultLanguage: config.defaultLanguage });
   const app = createApp({ config, log, database, i18n });
   const server = app.listen(config.port, config.host, () => {
     log.info(`listening on ${config.baseUrl} (port ${config.port})`);

@@ -28,6 +28,15 @@ export function redactUri(uri: string): string {
   return uri.replace(/\/\/([^@/]+)@/, '//***@');
 }
 
+/** The database named in a URI's path (`mongodb://host/name`), if any. */
+export function databaseNameIn(uri: string): string | undefined {
+  const withoutScheme = uri.replace(/^mongodb(\+srv)?:\/\//, '');
+  const slash = withoutScheme.indexOf('/');
+  if (slash < 0) return undefined;
+  const name = decodeURIComponent(withoutScheme.slice(slash + 1).split('?')[0] ?? '');
+  return name || undefined;
+}
+
 async function detectKind(connection: mongoose.Connection): Promise<DatabaseKind> {
   const info = await connection.db!.admin().buildInfo();
   return typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
@@ -55,7 +64,7 @@ export function openDatabase(options: { uri: string; dbName?: string; log: Logge
   const attempt = async (): Promise<void> => {
     try {
       await mongoose.connect(options.uri, {
-        dbName: options.dbName ?? DEFAULT_DATABASE_NAME,
+        dbName: options.dbName ?? databaseNameIn(options.uri) ?? DEFAULT_DATABASE_NAME,
         serverSelectionTimeoutMS: 5000,
       });
       kind = await detectKind(connection);

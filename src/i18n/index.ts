@@ -4,7 +4,7 @@ import i18next, { type i18n } from 'i18next';
 import Backend from 'i18next-fs-backend';
 import { LanguageDetector } from 'i18next-http-middleware';
 import { PROJECT_ROOT } from '../version';
-import { FALLBACK_LANGUAGE, LANGUAGE_COOKIE, SUPPORTED_LANGUAGES } from './languages';
+import { FALLBACK_LANGUAGE, LANGUAGE_COOKIE, type Language, SUPPORTED_LANGUAGES } from './languages';
 import { userPreferenceDetector } from './user-detector';
 
 export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
@@ -20,11 +20,16 @@ export function listNamespaces(): string[] {
 /**
  * Loads every language and namespace up front (they are small and the server must not read
  * files per request). Detection order is the product's rule: `?lang=`, the switcher's cookie,
- * the signed-in user's preference, `Accept-Language`, then English.
+ * the signed-in user's preference, `Accept-Language`, then DEFAULT_LANGUAGE (English unless
+ * the installation says otherwise).
  */
-export async function createI18n(): Promise<i18n> {
+export async function createI18n(options: { defaultLanguage?: Language } = {}): Promise<i18n> {
   const detector = new LanguageDetector();
   detector.addDetector(userPreferenceDetector);
+  // DEFAULT_LANGUAGE: what a reader gets when nothing says otherwise. English stays the
+  // fallback for any text missing in a language.
+  const installationDefault = { name: 'installationDefault', lookup: () => options.defaultLanguage ?? FALLBACK_LANGUAGE };
+  detector.addDetector(installationDefault);
   const instance = i18next.createInstance();
   await instance
     .use(Backend)
@@ -40,7 +45,7 @@ export async function createI18n(): Promise<i18n> {
       initAsync: false,
       backend: { loadPath: path.join(LOCALES_DIR, '{{lng}}', '{{ns}}.json') },
       detection: {
-        order: ['querystring', 'cookie', userPreferenceDetector.name, 'header'],
+        order: ['querystring', 'cookie', userPreferenceDetector.name, 'header', installationDefault.name],
         lookupQuerystring: 'lang',
         lookupCookie: LANGUAGE_COOKIE,
         // The cookie is written only when a reader picks a language (see middleware.ts).

@@ -119,10 +119,11 @@ describe('keys used by the code', () => {
   });
 
   it('every typed error has a title and a message', () => {
-    const errors = Object.values(httpErrors)
-      .filter((value): value is new (...args: never[]) => httpErrors.AppError => typeof value === 'function')
-      .filter((value) => value.prototype instanceof httpErrors.AppError)
-      .map((ErrorClass) => new (ErrorClass as unknown as new (arg?: unknown) => httpErrors.AppError)([]));
+    const errorClasses: unknown[] = Object.values(httpErrors);
+    const errors = errorClasses
+      .filter((value): value is new (arg: unknown) => httpErrors.AppError => typeof value === 'function')
+      .filter((ErrorClass) => ErrorClass.prototype instanceof httpErrors.AppError)
+      .map((ErrorClass) => new ErrorClass([]));
     expect(errors.length).toBeGreaterThan(10);
     for (const error of errors) {
       expect(exists(`errors:${error.i18nKey}.title`) && exists(`errors:${error.i18nKey}.message`)).toBe(true);

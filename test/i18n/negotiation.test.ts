@@ -56,6 +56,12 @@ describe('choosing the reader language', () => {
     expect(['el', 'de', 'en']).toContain(htmlLang(repeated.text));
   });
 
+  it('uses the installation default language when the reader states none', async () => {
+    const portuguese = await buildTestApp(db.database(), { DEFAULT_LANGUAGE: 'pt' });
+    expect(htmlLang((await request(portuguese).get('/').expect(200)).text)).toBe('pt');
+    expect(htmlLang((await request(portuguese).get('/').set('Accept-Language', 'sv').expect(200)).text)).toBe('sv');
+  });
+
   it('ignores a tampered language cookie', async () => {
     const res = await request(app).get('/').set('Cookie', 'lang=zz').set('Accept-Language', 'it').expect(200);
     expect(htmlLang(res.text)).toBe('it');

@@ -10,10 +10,13 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
   return loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...overrides });
 }
 
-let sharedI18n: Promise<i18n> | undefined;
+const i18nByDefaultLanguage = new Map<string, Promise<i18n>>();
 
-/** The real app over the test file's database; i18n loaded once per file. */
+/** The real app over the test file's database; i18n loaded once per file and default language. */
 export async function buildTestApp(database: Database, overrides: NodeJS.ProcessEnv = {}): Promise<Express> {
-  sharedI18n ??= createI18n();
-  return createApp({ config: testConfig(overrides), log: testLogger, database, i18n: await sharedI18n });
+  const config = testConfig(overrides);
+  if (!i18nByDefaultLanguage.has(config.defaultLanguage)) {
+    i18nByDefaultLanguage.set(config.defaultLanguage, createI18n({ defaultLanguage: config.defaultLanguage }));
+  }
+  return createApp({ config, log: testLogger, database, i18n: await i18nByDefaultLanguage.get(config.defaultLanguage)! });
 }

@@ -1,0 +1,54 @@
+import request from 'supertest';
+import { type Database, openDatabase } from '../../src/db';
+import type { LocalDatabase } from '../../src/db/local-server';
+import { seedReferenceData } from '../../src/reference/seed';
+import { APP_VERSION } from '../../src/version';
+import { buildTestApp } from '../support/app';
+import { testLogger } from '../support/logger';
+import { eventually, startOwnServer, temporaryDirectory, testDatabaseKind } from '../support/local-server';
+
+jest.setTimeout(90_000);
+
+const dataDir = temporaryDirectory('liaise-health-');
+let server: LocalDatabase;
+let database: Database;
+
+beforeAll(async () => {
+  server = await startOwnServer(dataDir.path);
+  database = openDatabase({ uri: server.uri, dbName: 'health', log: testLogger });
+  await database.whenConnected();
+  await seedReferenceData();
+});
+
+afterAll(async () => {
+  await database.close();
+  await server.stop();
+  dataDir.remove();
+});
+
+it('reports 200 with the database kind and the version while the database answers', async () => {
+  const app = await buildTestApp(database);
+  const res = await request(app).get('/healthz').expect(200);
+  expect(res.body).toEqual({ status: 'ok', database: testDatabaseKind(), version: APP_VERSION });
+  expect(res.headers['cache-control']).toBe('no-store');
+});
+
+it('reports 503 while the database is away, keeps serving, and recovers when it is back', async () => {
+  const app = await buildTestApp(database);
+  const port = server.port;
+  await server.stop();
+
+  const down = await eventually(() => request(app).get('/healthz'), (res) => res.status === 503);
+  expect(down.status).toBe(503);
+  expect(down.body.status).toBe('unavailable');
+
+  const dataRequest = await request(app).get('/api/v1/countries').expect(503);
+  expect(dataRequest.body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
+  await request(app).get('/').expect(200);
+
+  server = await startOwnServer(dataDir.path, port);
+  const up = await eventually(() => request(app).get('/healthz'), (res) => res.status === 200, 60_000);
+  expect(up.status).toBe(200);
+  const countries = await eventually(() => request(app).get('/api/v1/countries'), (res) => res.status === 200);
+  expect(countries.body.total).toBe(11);
+});
