@@ -13,7 +13,7 @@ export async function findMongodBinary(log: Logger): Promise<string | undefined>
     log.info('looking for a MongoDB binary (cached, or downloaded by mongodb-memory-server)');
     return await MongoBinary.getPath();
   } catch (error) {
-    log.info(`no MongoDB binary available (${(error as Error).message.split('\n')[0]}); trying FerretDB`);
+    log.info(`no MongoDB binary available (${(error as Error).message.replace(/\s+/g, ' ').trim()}); trying FerretDB`);
     return undefined;
   }
 }
