@@ -12,7 +12,17 @@ import { apiRouter } from './http/api-router';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { VIEWS_DIR } from './http/render';
 import { securityHeaders } from './http/security';
-import { languageMiddleware } from './i18n/middleware';
+import { applyUserLanguage, languageMiddleware } from './i18n/middleware';
+import { accountsApi } from './accounts/api';
+import { bearerAuthentication } from './accounts/bearer';
+import { createPassport, sessionAuthentication } from './accounts/authentication';
+import { accountPages } from './accounts/pages';
+import { passwordResetPages } from './accounts/reset-pages';
+import type { AccountsContext } from './accounts/service';
+import { csrfProtection } from './http/csrf';
+import { sessionMiddleware } from './http/session';
+import { resolveSessionSecret } from './http/session-secret';
+import type { Mailer } from './mail/mailer';
 import type { Logger } from './logger';
 import { referenceApi } from './reference/api';
 import { APP_VERSION } from './version';
@@ -22,13 +32,14 @@ export interface AppDependencies {
   log: Logger;
   database: Database;
   i18n: i18n;
+  mailer: Mailer;
 }
 
 const FORM_BODY_LIMIT = '100kb';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** Builds the Express app from the feature routers. No listen: the tests drive it directly. */
-export function createApp({ config, log, database, i18n }: AppDependencies): Express {
+export function createApp({ config, log, database, i18n, mailer }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
@@ -62,11 +73,22 @@ export function createApp({ config, log, database, i18n }: AppDependencies): Exp
   app.use(healthRoutes(database));
   app.use(cookieParser());
   app.use(languageMiddleware(i18n, { secureCookies: config.secureCookies }));
-  app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }));
 
-  app.use('/api/v1', apiRouter([referenceApi()]));
+  const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log };
+
+  // The API authenticates with bearer tokens and never reads the session cookie.
+  app.use('/api/v1', apiRouter([bearerAuthentication, referenceApi(), accountsApi(accounts)]));
   app.use('/api', apiRouter([]));
+
+  // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
+  app.use(sessionMiddleware({ config, database, secret: resolveSessionSecret(config) }));
+  app.use(sessionAuthentication(createPassport()));
+  app.use(applyUserLanguage);
+  app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }));
+  app.use(csrfProtection);
   app.use(homePages());
+  app.use(accountPages(accounts));
+  app.use(passwordResetPages(accounts));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ log, showStacks: !config.isProduction }));

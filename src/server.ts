@@ -5,6 +5,7 @@ import { type LocalDatabase, LocalDatabaseError, openDatabase, resolveDatabase }
 import { loadEnvFile } from './env-file';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './logger';
+import { createMailer } from './mail/mailer';
 import { prepareDatabase } from './startup';
 import { APP_VERSION } from './version';
 
@@ -42,7 +43,15 @@ async function main(): Promise<void> {
 
   const database = openDatabase({ uri: resolved.uri, log });
   const i18n = await createI18n({ defaultLanguage: config.defaultLanguage });
-  const app = createApp({ config, log, database, i18n });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    isProduction: config.isProduction,
+    log,
+  });
+  log.info(`mail: ${mailer.describe()}`);
+  const app = createApp({ config, log, database, i18n, mailer });
   const server = app.listen(config.port, config.host, () => {
     log.info(`listening on ${config.baseUrl} (port ${config.port})`);
   });

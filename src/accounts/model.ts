@@ -5,6 +5,20 @@ export const ROLES = ['stakeholder', 'trainer', 'coordinator', 'admin'] as const
 export type Role = (typeof ROLES)[number];
 
 export const ACCOUNT_STATUSES = ['active', 'disabled'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** The sectors the programme reports on (programme.md: local authorities and their partners). */
+export const SECTORS = [
+  'local-government',
+  'police',
+  'education',
+  'social-youth-work',
+  'probation-justice',
+  'health',
+  'civil-society',
+  'other',
+] as const;
+export type Sector = (typeof SECTORS)[number];
 
 export interface UserDocument {
   _id: mongoose.Types.ObjectId;
@@ -14,21 +28,45 @@ export interface UserDocument {
   passwordHash: string;
   roles: Role[];
   language: Language;
-  status: (typeof ACCOUNT_STATUSES)[number];
+  status: AccountStatus;
+  country?: string;
+  city?: string;
+  /** A partner organisation's id, or none when the person typed a free-text name. */
+  organisationId?: string;
+  organisationName?: string;
+  sector?: Sector;
+  consent?: { noticeVersion: string; acceptedAt: Date };
   emailVerifiedAt?: Date;
+  /** Coordinators may be limited to some countries; empty means all. */
+  scopeCountries: string[];
+  /**
+   * Bumped whenever every session of the account must end (disabled, password changed):
+   * a session remembers the epoch it started in and is refused once it differs.
+   */
+  sessionEpoch: number;
+  lastSignInAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
 
 const userSchema = new Schema<UserDocument>(
   {
-    email: { type: String, required: true, lowercase: true, trim: true, unique: true },
-    name: { type: String, required: true, trim: true },
+    email: { type: String, required: true, lowercase: true, trim: true, unique: true, maxlength: 254 },
+    name: { type: String, required: true, trim: true, maxlength: 120 },
     passwordHash: { type: String, required: true },
     roles: { type: [{ type: String, enum: ROLES }], default: ['stakeholder'] },
     language: { type: String, enum: SUPPORTED_LANGUAGES, default: 'en' },
     status: { type: String, enum: ACCOUNT_STATUSES, default: 'active' },
+    country: { type: String },
+    city: { type: String },
+    organisationId: { type: String },
+    organisationName: { type: String, trim: true, maxlength: 200 },
+    sector: { type: String, enum: SECTORS },
+    consent: { noticeVersion: String, acceptedAt: Date },
     emailVerifiedAt: { type: Date },
+    scopeCountries: { type: [String], default: [] },
+    sessionEpoch: { type: Number, default: 0 },
+    lastSignInAt: { type: Date },
   },
   { timestamps: true },
 );

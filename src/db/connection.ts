@@ -14,6 +14,8 @@ const RETRY_EVERY_MS = 5000;
 /** The application's one connection, and what /healthz needs to know about it. */
 export interface Database {
   readonly connection: mongoose.Connection;
+  /** The database this app works in (known before the first connection succeeds). */
+  readonly name: string;
   kind(): DatabaseKind | undefined;
   isConnected(): boolean;
   /** Round-trip to the server; false when it does not answer within the time. */
@@ -48,6 +50,7 @@ async function detectKind(connection: mongoose.Connection): Promise<DatabaseKind
  */
 export function openDatabase(options: { uri: string; dbName?: string; log: Logger }): Database {
   const connection = mongoose.connection;
+  const name = options.dbName ?? databaseNameIn(options.uri) ?? DEFAULT_DATABASE_NAME;
   let kind: DatabaseKind | undefined;
   let closed = false;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -64,7 +67,7 @@ export function openDatabase(options: { uri: string; dbName?: string; log: Logge
   const attempt = async (): Promise<void> => {
     try {
       await mongoose.connect(options.uri, {
-        dbName: options.dbName ?? databaseNameIn(options.uri) ?? DEFAULT_DATABASE_NAME,
+        dbName: name,
         serverSelectionTimeoutMS: 5000,
       });
       kind = await detectKind(connection);
@@ -84,6 +87,7 @@ export function openDatabase(options: { uri: string; dbName?: string; log: Logge
 
   return {
     connection,
+    name,
     kind: () => kind,
     isConnected: () => connection.readyState === mongoose.ConnectionStates.connected,
     async ping(timeoutMs = 2000) {

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { type RequestHandler, Router } from 'express';
 import { notFoundHandler } from './error-handler';
 
 export const API_BODY_LIMIT = '100kb';
@@ -7,7 +7,7 @@ export const API_BODY_LIMIT = '100kb';
  * /api/v1: JSON in and out. Each feature mounts its router here; anything unmatched is a 404
  * problem document, never the HTML error page.
  */
-export function apiRouter(features: Router[]): Router {
+export function apiRouter(features: Array<Router | RequestHandler>): Router {
   const router = Router();
   router.use(express.json({ limit: API_BODY_LIMIT, strict: true }));
   for (const feature of features) router.use(feature);

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { type AppError, NotFoundError, TooManyRequestsError } from './errors';
 import { renderPage } from './render';
 import { toAppError } from './to-app-error';
+import { localiseFieldErrors } from './validate';
 
 export function isApiRequest(req: Request): boolean {
   return req.originalUrl === '/api' || req.originalUrl.startsWith('/api/');
@@ -27,7 +28,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
         title: t(`errors:${error.i18nKey}.title`),
         status: error.status,
         detail: t(`errors:${error.i18nKey}.message`),
-        ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+        ...(error.fieldErrors ? { errors: localiseFieldErrors(error.fieldErrors, t) } : {}),
       }),
     );
 }

@@ -3,9 +3,15 @@
  * problem `type` URI) and the i18n key of its human title. The status is chosen here, once,
  * never by matching message text.
  */
+/**
+ * A problem with one input field. Services, which know no language, give an i18n `key`
+ * (and its values); the edge turns it into a `message` in the reader's language.
+ */
 export interface FieldError {
   path: string;
-  message: string;
+  message?: string;
+  key?: string;
+  values?: Record<string, string | number>;
 }
 
 export class AppError extends Error {
@@ -52,6 +58,13 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** A form without a valid CSRF token: expired, replayed from elsewhere, or forged. */
+export class CsrfError extends AppError {
+  constructor() {
+    super(403, 'csrf', 'csrf');
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message?: string) {
     super(404, 'not-found', 'not-found', message);
@@ -59,8 +72,8 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message?: string, code = 'conflict') {
-    super(409, code, 'conflict', message);
+  constructor(message?: string, code = 'conflict', fieldErrors?: FieldError[]) {
+    super(409, code, 'conflict', message, fieldErrors);
   }
 }
 

@@ -54,7 +54,8 @@ export function toAppError(error: unknown): AppError {
     default:
       break;
   }
-  if (error instanceof mongoose.Error.CastError) return new NotFoundError();
+  // A malformed id in a URL names nothing; any other cast failure is a bug and stays a 500.
+  if (error instanceof mongoose.Error.CastError && error.path === '_id') return new NotFoundError();
   if (isDatabaseDown(error)) return new ServiceUnavailableError();
   // A URIError comes from a malformed percent-encoding in the path.
   if (error instanceof URIError) return new BadRequestError();

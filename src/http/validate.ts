@@ -39,3 +39,11 @@ export function parseInput<Schema extends z.ZodType>(req: Request, schema: Schem
   if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues, req.t));
   return result.data;
 }
+
+/** Field errors with every message in the reader's language. */
+export function localiseFieldErrors(errors: FieldError[], t: TFunction): Array<{ path: string; message: string }> {
+  return errors.map((error) => ({
+    path: error.path,
+    message: error.key ? String(t(error.key, error.values ?? {})) : (error.message ?? String(t('errors:field.invalid'))),
+  }));
+}

@@ -52,3 +52,25 @@ export function samePageIn(originalUrl: string, lang: string): string {
   url.searchParams.set('lang', lang);
   return `${url.pathname.replace(/^\/+/, '/')}${url.search}`;
 }
+
+/**
+ * After sign-in is known: a signed-in reader who chose nothing explicit (no `?lang=`, no
+ * switcher cookie) reads in the language of their profile.
+ */
+export const applyUserLanguage: RequestHandler = async (req, res, next) => {
+  const preferred = req.user?.language;
+  const explicit = isSupportedLanguage(req.query.lang) || isSupportedLanguage(req.cookies?.[LANGUAGE_COOKIE]);
+  if (!preferred || explicit || preferred === res.locals.lang) return next();
+  await req.i18n.changeLanguage(preferred);
+  req.language = preferred;
+  res.locals.lang = preferred;
+  req.t = req.i18n.getFixedT(preferred);
+  res.locals.t = req.t;
+  res.locals.format = createFormatters(preferred);
+  res.locals.languageLinks = (res.locals.languageLinks as Array<{ code: string; current: boolean }>).map((link) => ({
+    ...link,
+    current: link.code === preferred,
+  }));
+  res.setHeader('Content-Language', preferred);
+  next();
+};

@@ -95,3 +95,15 @@ export async function listOrganisations(filter: OrganisationFilter, lang: Langua
     }))
     .sort(byName(lang));
 }
+
+export async function countryExists(code: string): Promise<boolean> {
+  return Boolean(await Country.exists({ _id: code }));
+}
+
+export async function findCity(id: string) {
+  return City.findById(id).lean();
+}
+
+export async function findOrganisation(id: string) {
+  return Organisation.findById(id).lean();
+}

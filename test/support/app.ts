@@ -1,13 +1,23 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import type { i18n } from 'i18next';
 import { createApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import type { Database } from '../../src/db';
 import { createI18n } from '../../src/i18n';
+import { createMailer } from '../../src/mail/mailer';
 import { testLogger } from './logger';
 
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    // Development mail (.eml files) and anything else on disk stays out of the checkout.
+    DATA_DIR: path.join(os.tmpdir(), 'liaise-test-data'),
+    ...overrides,
+  });
 }
 
 const i18nByDefaultLanguage = new Map<string, Promise<i18n>>();
@@ -18,5 +28,12 @@ export async function buildTestApp(database: Database, overrides: NodeJS.Process
   if (!i18nByDefaultLanguage.has(config.defaultLanguage)) {
     i18nByDefaultLanguage.set(config.defaultLanguage, createI18n({ defaultLanguage: config.defaultLanguage }));
   }
-  return createApp({ config, log: testLogger, database, i18n: await i18nByDefaultLanguage.get(config.defaultLanguage)! });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    isProduction: false,
+    log: testLogger,
+  });
+  return createApp({ config, log: testLogger, database, i18n: await i18nByDefaultLanguage.get(config.defaultLanguage)!, mailer });
 }

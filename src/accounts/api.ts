@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { NotFoundError, UnauthorizedError } from '../http/errors';
+import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
+import { parseInput } from '../http/validate';
+import { isSupportedLanguage } from '../i18n/languages';
+import { createApiToken, revokeApiToken } from './api-token';
+import { requireSignedIn } from './bearer';
+import { registrationSchema } from './schemas';
+import { type AccountsContext, authenticateWithPassword, getProfile, registerStakeholder } from './service';
+
+const ONE_HOUR = 60 * 60 * 1000;
+
+const tokenRequestSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254),
+  password: z.string().max(512),
+  otp: z.string().max(20).optional(),
+  name: z.string().trim().min(1).max(100).optional(),
+});
+
+function emailInBody(body: unknown): string | undefined {
+  const email = (body as Record<string, unknown> | undefined)?.email;
+  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
+}
+
+export function accountsApi(context: AccountsContext): Router {
+  const router = Router();
+
+  router.post('/auth/register', limitRequests({ name: 'register-ip', limit: 10, windowMs: ONE_HOUR }), async (req, res) => {
+    const input = parseInput(req, registrationSchema, req.body ?? {});
+    const { user } = await registerStakeholder(context, input, {
+      language: isSupportedLanguage(req.language) ? req.language : 'en',
+      // The API contract (api.md) has no consent field; it is recorded when sent.
+      requireConsent: false,
+    });
+    res.status(201).json({ id: user.id, email: user.email, roles: user.roles });
+  });
+
+  router.post(
+    '/auth/tokens',
+    // The same counters as the sign-in form: the API is no way around the limits.
+    limitRequests({ name: 'sign-in-ip', limit: 10, windowMs: FIFTEEN_MINUTES, onlyFailures: true }),
+    limitRequests({ name: 'sign-in-account', limit: 10, windowMs: FIFTEEN_MINUTES, onlyFailures: true, key: (req) => emailInBody(req.body) }),
+    async (req, res) => {
+      const input = parseInput(req, tokenRequestSchema, req.body ?? {});
+      const user = await authenticateWithPassword(input.email, input.password);
+      if (!user) throw new UnauthorizedError('wrong email or password', 'invalid-credentials');
+      const created = await createApiToken(user.id, input.name ?? 'API');
+      res.status(201).json({ token: created.token, expiresAt: created.expiresAt.toISOString() });
+    },
+  );
+
+  router.delete('/auth/tokens/current', requireSignedIn, async (req, res) => {
+    if (!req.apiTokenId) throw new UnauthorizedError();
+    await revokeApiToken(req.apiTokenId, req.user!.id);
+    res.status(204).end();
+  });
+
+  router.get('/me', requireSignedIn, async (req, res) => {
+    const profile = await getProfile(req.user!.id);
+    if (!profile) throw new NotFoundError();
+    const { id, email, name, roles, country, city, organisation, language } = profile;
+    res.json({ id, email, name, roles, country, city, organisation, language, emailVerified: profile.emailVerified });
+  });
+
+  return router;
+}

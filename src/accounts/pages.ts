@@ -1,0 +1,176 @@
+import { type Request, type Response, Router } from 'express';
+import { AppError } from '../http/errors';
+import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
+import { renderPage } from '../http/render';
+import { localiseFieldErrors, toFieldErrors } from '../http/validate';
+import { isSupportedLanguage, LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { listCities, listCountries, listOrganisations } from '../reference/service';
+import { SECTORS } from './model';
+import { registrationSchema, signInSchema } from './schemas';
+import {
+  type AccountsContext,
+  authenticateWithPassword,
+  PRIVACY_NOTICE_VERSION,
+  registerStakeholder,
+  verifyEmail,
+} from './service';
+import { endSession, safeReturnPath, startSession } from './sign-in-session';
+
+type FormValues = Record<string, string | boolean | undefined>;
+type FormErrors = Array<{ path: string; message: string }>;
+
+const SIGN_IN_LIMIT = 10;
+const ONE_HOUR = 60 * 60 * 1000;
+
+/** The typed values to show again after an error; never the password. */
+function keptValues(body: unknown, fields: string[]): FormValues {
+  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.map((field) => [field, typeof source[field] === 'string' ? (source[field] as string) : undefined]));
+}
+
+function emailOf(req: Request): string | undefined {
+  const email = (req.body as Record<string, unknown> | undefined)?.email;
+  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
+}
+
+async function renderRegister(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200) {
+  const lang = isSupportedLanguage(res.locals.lang) ? res.locals.lang : 'en';
+  const [countries, cities, organisations] = await Promise.all([
+    listCountries(lang),
+    listCities({}, lang),
+    listOrganisations({}, lang),
+  ]);
+  const countryName = new Map(countries.map((country) => [country.code, country.name]));
+  const groupBy = <Item extends { country: string }>(items: Item[], label: (item: Item) => string, value: (item: Item) => string) =>
+    countries
+      .map((country) => ({
+        label: country.name,
+        options: items.filter((item) => item.country === country.code).map((item) => ({ value: value(item), label: label(item) })),
+      }))
+      .filter((group) => group.options.length > 0);
+  await renderPage(
+    res,
+    'accounts/register',
+    {
+      title: req.t('accounts:register.title'),
+      values,
+      errors,
+      countries: countries.map((country) => ({ value: country.code, label: country.name })),
+      cityGroups: groupBy(cities, (city) => city.name, (city) => city.id),
+      organisationGroups: groupBy(organisations, (organisation) => organisation.name, (organisation) => organisation.id),
+      sectors: SECTORS.map((sector) => ({ value: sector, label: req.t(`accounts:sectors.${sector}`) })),
+      languageOptions: SUPPORTED_LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_AUTONYMS[code] })),
+      countryName,
+    },
+    status,
+  );
+}
+
+async function renderSignIn(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200, notice?: string) {
+  await renderPage(
+    res,
+    'accounts/sign-in',
+    { title: req.t('accounts:sign-in.title'), values, errors, notice, returnTo: safeReturnPath(values.returnTo) },
+    status,
+  );
+}
+
+/** Field errors a service raised, shown on the form; anything else goes to the error handler. */
+function formErrorsOf(error: unknown, req: Request): FormErrors | undefined {
+  if (error instanceof AppError && error.fieldErrors) return localiseFieldErrors(error.fieldErrors, req.t);
+  return undefined;
+}
+
+export function accountPages(context: AccountsContext): Router {
+  const router = Router();
+  const registerFields = ['name', 'email', 'country', 'city', 'organisation', 'organisationOther', 'sector', 'language'];
+
+  router.get('/register', async (req, res) => {
+    if (req.user) return res.redirect(303, '/');
+    await renderRegister(req, res, {}, []);
+  });
+
+  router.post(
+    '/register',
+    limitRequests({ name: 'register-ip', limit: 10, windowMs: ONE_HOUR }),
+    async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = { ...keptValues(body, registerFields), consent: body.consent === 'on' };
+      const parsed = registrationSchema.safeParse({ ...body, organisation: body.organisation || body.organisationOther });
+      if (!parsed.success) return renderRegister(req, res, values, toFieldErrors(parsed.error.issues, req.t) as FormErrors, 400);
+      try {
+        const result = await registerStakeholder(context, parsed.data, {
+          language: isSupportedLanguage(res.locals.lang) ? res.locals.lang : 'en',
+          requireConsent: true,
+        });
+        await startSession(req, result.user);
+        await renderPage(res, 'accounts/message', {
+          title: req.t('accounts:registered.title'),
+          paragraphs: [
+            req.t('accounts:registered.welcome', { name: result.user.name }),
+            result.verificationSent
+              ? req.t('accounts:registered.check-inbox', { email: result.user.email })
+              : req.t('accounts:registered.mail-failed'),
+          ],
+          action: { href: '/', label: req.t('accounts:registered.continue') },
+        });
+      } catch (error) {
+        const errors = formErrorsOf(error, req);
+        if (!errors) throw error;
+        await renderRegister(req, res, values, errors, (error as AppError).status);
+      }
+    },
+  );
+
+  router.get('/sign-in', async (req, res) => {
+    if (req.user) return res.redirect(303, '/');
+    await renderSignIn(req, res, { returnTo: typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined }, []);
+  });
+
+  router.post(
+    '/sign-in',
+    // Failures only: 10 per address and 10 per account in 15 minutes, shared by all instances.
+    limitRequests({ name: 'sign-in-ip', limit: SIGN_IN_LIMIT, windowMs: FIFTEEN_MINUTES, onlyFailures: true }),
+    limitRequests({ name: 'sign-in-account', limit: SIGN_IN_LIMIT, windowMs: FIFTEEN_MINUTES, onlyFailures: true, key: emailOf }),
+    async (req, res) => {
+      const values = keptValues(req.body, ['email', 'returnTo']);
+      const parsed = signInSchema.safeParse(req.body ?? {});
+      const user = parsed.success ? await authenticateWithPassword(parsed.data.email, parsed.data.password) : undefined;
+      if (!user) {
+        // One message for an unknown email and a wrong password: nothing tells which.
+        return renderSignIn(req, res, values, [{ path: 'email', message: req.t('accounts:sign-in.failed') }], 401);
+      }
+      await startSession(req, user);
+      res.redirect(303, safeReturnPath(values.returnTo) ?? '/');
+    },
+  );
+
+  router.post('/sign-out', async (req, res) => {
+    await endSession(req, res);
+    res.redirect(303, '/');
+  });
+
+  router.get('/verify-email', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const verified = token.length > 0 && token.length < 200 && (await verifyEmail(token));
+    await renderPage(
+      res,
+      'accounts/message',
+      {
+        title: req.t(verified ? 'accounts:verify.done-title' : 'accounts:verify.failed-title'),
+        paragraphs: [req.t(verified ? 'accounts:verify.done' : 'accounts:verify.failed')],
+        action: { href: '/', label: req.t('accounts:registered.continue') },
+      },
+      verified ? 200 : 400,
+    );
+  });
+
+  router.get('/privacy', async (req, res) => {
+    await renderPage(res, 'accounts/privacy', {
+      title: req.t('accounts:privacy.title'),
+      noticeDate: res.locals.format.date(new Date(`${PRIVACY_NOTICE_VERSION}T12:00:00Z`)),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express';
+import { SESSION_COOKIE } from '../http/session';
+import type { SessionUser } from './session-user';
+
+/**
+ * Starts a signed-in session. passport's `req.login` regenerates the session id first, so an
+ * id planted before sign-in (session fixation) is worthless afterwards.
+ */
+export function startSession(req: Request, user: SessionUser): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.login(user, (error) => {
+      if (error) return reject(error);
+      req.session.signedInAt = Date.now();
+      req.session.epoch = user.sessionEpoch;
+      resolve();
+    });
+  });
+}
+
+export function endSession(req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.logout((error) => {
+      if (error) return reject(error);
+      if (!req.session) return resolve();
+      req.session.destroy((destroyError) => {
+        if (destroyError) return reject(destroyError);
+        res.clearCookie(SESSION_COOKIE);
+        resolve();
+      });
+    });
+  });
+}
+
+/** Only a local path may follow sign-in: never another site (open redirect). */
+export function safeReturnPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 500) return undefined;
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
+  return value;
+}

@@ -1,0 +1,104 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { User } from '../../src/accounts/model';
+import { seedReferenceData } from '../../src/reference/seed';
+import { buildTestApp } from '../support/app';
+import { useTestDatabase } from '../support/database';
+
+const db = useTestDatabase(__filename);
+let app: Express;
+
+beforeAll(async () => {
+  await seedReferenceData();
+  app = await buildTestApp(db.database());
+});
+
+const PASSWORD = 'a sensible long passphrase';
+
+function register(email: string, extra: Record<string, unknown> = {}) {
+  return request(app)
+    .post('/api/v1/auth/register')
+    .send({ email, password: PASSWORD, name: 'Ana Setúbal', country: 'PT', city: 'pt-setubal', organisation: 'city-of-setubal', sector: 'education', language: 'pt', ...extra });
+}
+
+async function tokenFor(email: string) {
+  const res = await request(app).post('/api/v1/auth/tokens').send({ email, password: PASSWORD, name: 'script' }).expect(201);
+  return res.body.token as string;
+}
+
+describe('POST /api/v1/auth/register', () => {
+  it('creates a stakeholder: 201 {id, email, roles}', async () => {
+    const res = await register('Ana@Example.pt').expect(201);
+    expect(res.body).toEqual({ id: expect.any(String), email: 'ana@example.pt', roles: ['stakeholder'] });
+  });
+
+  it('answers bad input with 400 problem+json and field errors, creating nothing', async () => {
+    const res = await register('bad', { password: 'short', country: 'Narnia' }).expect(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['country', 'email']);
+    const weak = await register('weak@example.pt', { password: 'password1234' }).expect(400);
+    expect(weak.body.errors).toEqual([{ path: 'password', message: expect.stringMatching(/common/) }]);
+    expect(await User.countDocuments({ email: 'bad' })).toBe(0);
+    expect(await User.countDocuments({ email: 'weak@example.pt' })).toBe(0);
+  });
+
+  it('refuses NoSQL operators in place of values', async () => {
+    const res = await request(app).post('/api/v1/auth/register').send({ email: { $ne: null }, password: { $gt: '' }, name: 'x', country: 'PT' }).expect(400);
+    expect(res.body.status).toBe(400);
+  });
+
+  it('answers a second registration of one address with 409', async () => {
+    await register('dup@example.pt').expect(201);
+    const res = await register('DUP@example.pt').expect(409);
+    expect(res.body).toMatchObject({ status: 409, type: '/problems/email-taken' });
+  });
+});
+
+describe('API tokens', () => {
+  it('issue a token that reads /me, and revoke it', async () => {
+    await register('token@example.pt').expect(201);
+    const created = await request(app).post('/api/v1/auth/tokens').send({ email: 'token@example.pt', password: PASSWORD }).expect(201);
+    expect(created.body.token).toMatch(/^liaise_/);
+    const days = (new Date(created.body.expiresAt).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+
+    const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${created.body.token}`).expect(200);
+    expect(me.body).toMatchObject({ email: 'token@example.pt', name: 'Ana Setúbal', roles: ['stakeholder'], country: 'PT', city: 'pt-setubal', language: 'pt' });
+    expect(me.body.organisation).toBe('Câmara Municipal de Setúbal');
+
+    await request(app).delete('/api/v1/auth/tokens/current').set('Authorization', `Bearer ${created.body.token}`).expect(204);
+    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${created.body.token}`).expect(401);
+  });
+
+  it('refuses wrong credentials alike for unknown and known accounts', async () => {
+    await register('known@example.pt').expect(201);
+    const wrong = await request(app).post('/api/v1/auth/tokens').send({ email: 'known@example.pt', password: 'not it at all' }).expect(401);
+    const unknown = await request(app).post('/api/v1/auth/tokens').send({ email: 'unknown@example.pt', password: 'not it at all' }).expect(401);
+    expect(wrong.body).toEqual(unknown.body);
+  });
+
+  it('stops working at once when the account is disabled', async () => {
+    await register('disabled@example.pt').expect(201);
+    const token = await tokenFor('disabled@example.pt');
+    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    await User.updateOne({ email: 'disabled@example.pt' }, { $set: { status: 'disabled' } });
+    await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
+  });
+
+  it('act with the owner’s current roles', async () => {
+    await register('promoted@example.pt').expect(201);
+    const token = await tokenFor('promoted@example.pt');
+    await User.updateOne({ email: 'promoted@example.pt' }, { $set: { roles: ['trainer'] } });
+    const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(me.body.roles).toEqual(['trainer']);
+  });
+
+  it('answer a missing, malformed or forged token with 401 problem+json', async () => {
+    await request(app).get('/api/v1/me').expect(401);
+    for (const header of ['Bearer', 'Bearer liaise_forged', 'Basic abc', `Bearer ${'x'.repeat(5000)}`]) {
+      const res = await request(app).get('/api/v1/me').set('Authorization', header).expect(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+  });
+});

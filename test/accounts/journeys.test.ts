@@ -1,0 +1,213 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { User } from '../../src/accounts/model';
+import { seedReferenceData } from '../../src/reference/seed';
+import { buildTestApp } from '../support/app';
+import { useTestDatabase } from '../support/database';
+import { csrfTokenIn, fieldErrorIds, firstLinkIn, pathOf } from '../support/forms';
+import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
+import enAccounts from '../../locales/en/accounts.json';
+import frErrors from '../../locales/fr/errors.json';
+
+const db = useTestDatabase(__filename);
+let app: Express;
+let smtp: TestSmtpServer;
+
+beforeAll(async () => {
+  await seedReferenceData();
+  smtp = await startTestSmtpServer();
+  app = await buildTestApp(db.database(), { SMTP_URL: smtp.url, BASE_URL: 'http://learning.test' });
+});
+
+afterAll(async () => {
+  await smtp?.stop();
+});
+
+const PASSWORD = 'correct horse battery staple';
+
+function registration(overrides: Record<string, string> = {}) {
+  return {
+    name: 'Zoë Ørsted',
+    email: 'Zoe.Orsted@Example.org',
+    password: PASSWORD,
+    country: 'BE',
+    city: 'be-liege',
+    organisation: 'city-of-liege',
+    organisationOther: '',
+    sector: 'social-youth-work',
+    language: 'fr',
+    consent: 'on',
+    ...overrides,
+  };
+}
+
+async function submit(agent: ReturnType<typeof request.agent>, page: string, action: string, form: Record<string, string>) {
+  const token = csrfTokenIn((await agent.get(page).expect(200)).text);
+  return agent.post(action).type('form').send({ ...form, _csrf: token });
+}
+
+describe('register → verify → sign out → sign in', () => {
+  it('works end to end, with mails in the person’s language', async () => {
+    const agent = request.agent(app);
+    const registered = await submit(agent, '/register', '/register', registration());
+    expect(registered.status).toBe(200);
+    expect(registered.text).toContain('Zoë Ørsted');
+
+    const stored = await User.findOne({ email: 'zoe.orsted@example.org' }).lean();
+    expect(stored).toMatchObject({ roles: ['stakeholder'], country: 'BE', city: 'be-liege', organisationId: 'city-of-liege', sector: 'social-youth-work', language: 'fr' });
+    expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(stored?.consent?.noticeVersion).toBeTruthy();
+    expect(stored?.emailVerifiedAt).toBeUndefined();
+
+    // Signed in straight away, in French (the language chosen in the form).
+    const home = await agent.get('/').expect(200);
+    expect(home.text).toContain('<html lang="fr">');
+    expect(home.text).toContain('Zoë Ørsted');
+
+    const mail = await smtp.waitForMessage((message) => message.to !== undefined && JSON.stringify(message.to).includes('zoe.orsted@example.org'));
+    const link = firstLinkIn(mail.text ?? '', '/verify-email');
+    expect(link.startsWith('http://learning.test/verify-email?token=')).toBe(true);
+
+    const verified = await agent.get(pathOf(link)).expect(200);
+    expect(verified.text).not.toContain(enAccounts.verify['failed-title']);
+    expect((await User.findOne({ email: 'zoe.orsted@example.org' }).lean())?.emailVerifiedAt).toBeInstanceOf(Date);
+    // The link works once.
+    await agent.get(pathOf(link)).expect(400);
+
+    const signOutToken = csrfTokenIn(home.text);
+    await agent.post('/sign-out').type('form').send({ _csrf: signOutToken }).expect(303);
+    expect((await agent.get('/?lang=en').expect(200)).text).not.toContain('Zoë Ørsted');
+
+    const signedIn = await submit(agent, '/sign-in', '/sign-in', { email: 'ZOE.orsted@example.org', password: PASSWORD });
+    expect(signedIn.status).toBe(303);
+    expect((await agent.get('/').expect(200)).text).toContain('Zoë Ørsted');
+  });
+});
+
+describe('registration refuses bad input and keeps what was typed', () => {
+  it('shows localised field errors, keeps values but never the password, and creates nothing', async () => {
+    const agent = request.agent(app);
+    const res = await submit(agent, '/register?lang=de', '/register', registration({ email: 'not-an-email', password: 'short', consent: '', name: 'Kim' }));
+    expect(res.status).toBe(400);
+    expect(fieldErrorIds(res).sort()).toEqual(['email']);
+    expect(res.text).toContain('value="not-an-email"');
+    expect(res.text).not.toContain('value="short"');
+    expect(await User.countDocuments({ name: 'Kim' })).toBe(0);
+  });
+
+  it('refuses a common password, a city of another country, and a missing consent', async () => {
+    const agent = request.agent(app);
+    const res = await submit(agent, '/register', '/register', registration({ email: 'kim@example.org', password: 'password1234', city: 'fr-paris', consent: '' }));
+    expect(res.status).toBe(400);
+    expect(fieldErrorIds(res).sort()).toEqual(['city', 'consent', 'password']);
+    expect(res.text).toContain(enAccounts['password-problem']['too-common']);
+    expect(await User.countDocuments({ email: 'kim@example.org' })).toBe(0);
+  });
+
+  it('refuses an address already registered, whatever its case', async () => {
+    const agent = request.agent(app);
+    await submit(agent, '/register', '/register', registration({ email: 'twice@example.org' }));
+    const second = await submit(request.agent(app), '/register', '/register', registration({ email: 'TWICE@example.org' }));
+    expect(second.status).toBe(409);
+    expect(second.text).toContain(enAccounts.register['email-taken']);
+    expect(await User.countDocuments({ email: 'twice@example.org' })).toBe(1);
+  });
+
+  it('renders script typed into free text as text, everywhere', async () => {
+    const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    const agent = request.agent(app);
+    const res = await submit(agent, '/register', '/register', registration({ email: 'xss@example.org', name: hostile, organisation: '', organisationOther: hostile }));
+    expect(res.status).toBe(200);
+    const home = await agent.get('/').expect(200);
+    for (const page of [res.text, home.text]) {
+      expect(page).not.toContain('<script>alert(1)');
+      expect(page).not.toContain('<img src=x');
+      expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
+    expect((await User.findOne({ email: 'xss@example.org' }).lean())?.organisationName).toBe(hostile);
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a form without a valid token with a localised 403, changing nothing', async () => {
+    const agent = request.agent(app);
+    await agent.get('/register').expect(200);
+    const withoutToken = await agent.post('/register?lang=fr').type('form').send(registration({ email: 'csrf@example.org' }));
+    expect(withoutToken.status).toBe(403);
+    expect(withoutToken.text).toContain(frErrors.csrf.title);
+    const forged = await agent.post('/register').type('form').send({ ...registration({ email: 'csrf@example.org' }), _csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    // The agent chose French above (remembered in its cookie).
+    expect(forged.text).toContain(frErrors.csrf.title);
+    expect(await User.countDocuments({ email: 'csrf@example.org' })).toBe(0);
+  });
+});
+
+describe('sign-in', () => {
+  it('says the same for an unknown email and a wrong password', async () => {
+    const agent = request.agent(app);
+    await submit(agent, '/register', '/register', registration({ email: 'same@example.org' }));
+    const wrongPassword = await submit(request.agent(app), '/sign-in', '/sign-in', { email: 'same@example.org', password: 'not the password at all' });
+    const unknown = await submit(request.agent(app), '/sign-in', '/sign-in', { email: 'nobody@example.org', password: 'not the password at all' });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const message = (text: string) => /<p class="field-error"[^>]*>([^<]+)</.exec(text)?.[1];
+    expect(message(wrongPassword.text)).toBe(enAccounts['sign-in'].failed);
+    expect(message(unknown.text)).toBe(message(wrongPassword.text));
+    expect(wrongPassword.text).toContain('value="same@example.org"');
+  });
+
+  it('regenerates the session id at sign-in', async () => {
+    const agent = request.agent(app);
+    await submit(agent, '/register', '/register', registration({ email: 'fixation@example.org' }));
+    await agent.post('/sign-out').type('form').send({ _csrf: csrfTokenIn((await agent.get('/').expect(200)).text) });
+    const page = await agent.get('/sign-in').expect(200);
+    const before = /liaise\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1];
+    const res = await agent.post('/sign-in').type('form').send({ email: 'fixation@example.org', password: PASSWORD, _csrf: csrfTokenIn(page.text) });
+    const after = /liaise\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
+    expect(res.status).toBe(303);
+    expect(before).toBeTruthy();
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Lax/);
+  });
+
+  it('ignores NoSQL operators in form and JSON bodies', async () => {
+    const agent = request.agent(app);
+    const page = await agent.get('/sign-in').expect(200);
+    const token = csrfTokenIn(page.text);
+    const formOperators = await agent.post('/sign-in').type('form').send(`email[$gt]=&password[$ne]=x&_csrf=${token}`);
+    expect(formOperators.status).toBe(401);
+    const jsonOperators = await agent.post('/sign-in').set('Content-Type', 'application/json').send(JSON.stringify({ email: { $ne: null }, password: { $ne: null }, _csrf: token }));
+    expect([401, 403]).toContain(jsonOperators.status);
+  });
+});
+
+describe('password reset', () => {
+  it('mails a one-hour single-use link, changes the password and ends other sessions', async () => {
+    const owner = request.agent(app);
+    await submit(owner, '/register', '/register', registration({ email: 'forgetful@example.org', language: 'el' }));
+    expect((await owner.get('/').expect(200)).text).toContain('Zoë Ørsted');
+
+    const asked = await submit(request.agent(app), '/reset-password', '/reset-password', { email: 'forgetful@example.org' });
+    expect(asked.status).toBe(200);
+    const unknown = await submit(request.agent(app), '/reset-password', '/reset-password', { email: 'ghost@example.org' });
+    expect(unknown.text.replace(/ghost@example\.org/g, 'X')).toBe(asked.text.replace(/forgetful@example\.org/g, 'X').replace(/value="[^"]+" name="_csrf"|name="_csrf" value="[^"]+"/g, ''));
+
+    const mail = await smtp.waitForMessage((message) => JSON.stringify(message.to).includes('forgetful@example.org') && (message.text ?? '').includes('/reset-password?token='));
+    const link = pathOf(firstLinkIn(mail.text ?? '', '/reset-password'));
+
+    const stranger = request.agent(app);
+    const choose = await stranger.get(link).expect(200);
+    const weak = await stranger.post('/reset-password/new').type('form').send({ token: new URL(link, 'http://x').searchParams.get('token'), password: 'short', _csrf: csrfTokenIn(choose.text) });
+    expect(weak.status).toBe(400);
+    const done = await stranger.post('/reset-password/new').type('form').send({ token: new URL(link, 'http://x').searchParams.get('token'), password: 'a brand new long password', _csrf: csrfTokenIn(weak.text) });
+    expect(done.status).toBe(200);
+    await stranger.get(link).expect(400);
+
+    // The session that was open elsewhere has ended.
+    expect((await owner.get('/').expect(200)).text).not.toContain('Zoë Ørsted');
+    const signIn = await submit(request.agent(app), '/sign-in', '/sign-in', { email: 'forgetful@example.org', password: 'a brand new long password' });
+    expect(signIn.status).toBe(303);
+  });
+});

@@ -1,0 +1,23 @@
+import type { Response } from 'supertest';
+
+/** The CSRF token a page put in its form, as a browser would submit it. */
+export function csrfTokenIn(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('no CSRF token in the page');
+  return token;
+}
+
+export function firstLinkIn(text: string, path: string): string {
+  const match = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[A-Za-z0-9_%-]+`).exec(text);
+  if (!match) throw new Error(`no ${path} link in the mail`);
+  return match[0];
+}
+
+export function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+export function fieldErrorIds(res: Response): string[] {
+  return [...res.text.matchAll(/id="error-([a-zA-Z]+)"/g)].map((match) => match[1]!);
+}
