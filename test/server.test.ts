@@ -132,3 +132,37 @@ it('npm run seed is idempotent: the second run changes nothing', async () => {
   await client.db().dropDatabase();
   await client.close();
 });
+
+it('npm run user:create makes a verified account with the given role, and refuses a weak password', async () => {
+  const uri = new URL(testDatabaseUri());
+  uri.pathname = `/${uniqueDatabaseName(__filename)}`;
+  const weak = await startServer({ MONGODB_URI: uri.toString() }, 'src/cli/user-create.ts');
+  expect(await weak.exited).toBe(2);
+
+  const run = (args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/user-create.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MONGODB_URI: uri.toString(), NODE_ENV: 'test', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  };
+
+  const refused = await run(['--email', 'coord@example.eu', '--role', 'coordinator', '--password', 'password1234']);
+  expect(refused.code).toBe(1);
+  expect(refused.output).toMatch(/not created: validation/);
+
+  const created = await run(['--email', 'Coord@Example.eu', '--role', 'coordinator', '--role', 'trainer', '--name', 'Chris Coord', '--password', 'lighthouse keeper of utrecht']);
+  expect(created.code).toBe(0);
+  expect(created.output).toMatch(/created coord@example\.eu \(coordinator, trainer\)/);
+
+  const client = await MongoClient.connect(uri.toString());
+  const user = await client.db().collection('users').findOne({ email: 'coord@example.eu' });
+  await client.db().dropDatabase();
+  await client.close();
+  expect(user).toMatchObject({ roles: ['coordinator', 'trainer'], name: 'Chris Coord' });
+  expect(user?.emailVerifiedAt).toBeInstanceOf(Date);
+});

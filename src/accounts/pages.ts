@@ -4,6 +4,7 @@ import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
 import { renderPage } from '../http/render';
 import { localiseFieldErrors, toFieldErrors } from '../http/validate';
 import { isSupportedLanguage, LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { choseLanguageExplicitly, switchLanguage } from '../i18n/middleware';
 import { listCities, listCountries, listOrganisations } from '../reference/service';
 import { SECTORS } from './model';
 import { registrationSchema, signInSchema } from './schemas';
@@ -12,6 +13,7 @@ import {
   authenticateWithPassword,
   PRIVACY_NOTICE_VERSION,
   registerStakeholder,
+  sendVerificationMail,
   verifyEmail,
 } from './service';
 import { endSession, safeReturnPath, startSession } from './sign-in-session';
@@ -103,7 +105,8 @@ export function accountPages(context: AccountsContext): Router {
           language: isSupportedLanguage(res.locals.lang) ? res.locals.lang : 'en',
           requireConsent: true,
         });
-        await startSession(req, result.user);
+        await startSession(req, res, result.user);
+        if (!choseLanguageExplicitly(req)) await switchLanguage(req, res, result.user.language);
         await renderPage(res, 'accounts/message', {
           title: req.t('accounts:registered.title'),
           paragraphs: [
@@ -140,7 +143,7 @@ export function accountPages(context: AccountsContext): Router {
         // One message for an unknown email and a wrong password: nothing tells which.
         return renderSignIn(req, res, values, [{ path: 'email', message: req.t('accounts:sign-in.failed') }], 401);
       }
-      await startSession(req, user);
+      await startSession(req, res, user);
       res.redirect(303, safeReturnPath(values.returnTo) ?? '/');
     },
   );
@@ -164,6 +167,26 @@ export function accountPages(context: AccountsContext): Router {
       verified ? 200 : 400,
     );
   });
+
+  router.post(
+    '/verify-email/resend',
+    limitRequests({ name: 'verify-resend-ip', limit: 5, windowMs: FIFTEEN_MINUTES }),
+    async (req, res) => {
+      if (!req.user) return res.redirect(303, '/sign-in');
+      if (req.user.emailVerified) return res.redirect(303, '/');
+      const sent = await sendVerificationMail(context, req.user);
+      await renderPage(
+        res,
+        'accounts/message',
+        {
+          title: req.t(sent ? 'accounts:unverified.sent-title' : 'errors:service-unavailable.title'),
+          paragraphs: [sent ? req.t('accounts:unverified.sent', { email: req.user.email }) : req.t('accounts:unverified.failed')],
+          action: { href: '/', label: req.t('accounts:registered.continue') },
+        },
+        sent ? 200 : 503,
+      );
+    },
+  );
 
   router.get('/privacy', async (req, res) => {
     await renderPage(res, 'accounts/privacy', {

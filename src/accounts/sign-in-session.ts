@@ -6,12 +6,13 @@ import type { SessionUser } from './session-user';
  * Starts a signed-in session. passport's `req.login` regenerates the session id first, so an
  * id planted before sign-in (session fixation) is worthless afterwards.
  */
-export function startSession(req: Request, user: SessionUser): Promise<void> {
+export function startSession(req: Request, res: Response, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => {
     req.login(user, (error) => {
       if (error) return reject(error);
       req.session.signedInAt = Date.now();
       req.session.epoch = user.sessionEpoch;
+      res.locals.currentUser = user;
       resolve();
     });
   });

@@ -1,9 +1,10 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { i18n } from 'i18next';
 import { handle } from 'i18next-http-middleware';
 import {
   FALLBACK_LANGUAGE,
   isSupportedLanguage,
+  type Language,
   LANGUAGE_AUTONYMS,
   LANGUAGE_COOKIE,
   SUPPORTED_LANGUAGES,
@@ -53,24 +54,33 @@ export function samePageIn(originalUrl: string, lang: string): string {
   return `${url.pathname.replace(/^\/+/, '/')}${url.search}`;
 }
 
+/** Whether the reader picked a language explicitly (`?lang=` or the switcher's cookie). */
+export function choseLanguageExplicitly(req: Request): boolean {
+  return isSupportedLanguage(req.query.lang) || isSupportedLanguage(req.cookies?.[LANGUAGE_COOKIE]);
+}
+
+/** Serves the rest of this request in `lang`: translator, view helpers and headers alike. */
+export async function switchLanguage(req: Request, res: Response, lang: Language): Promise<void> {
+  if (lang === res.locals.lang) return;
+  await req.i18n.changeLanguage(lang);
+  req.language = lang;
+  req.t = req.i18n.getFixedT(lang);
+  res.locals.lang = lang;
+  res.locals.t = req.t;
+  res.locals.format = createFormatters(lang);
+  res.locals.languageLinks = (res.locals.languageLinks as Array<{ code: string; current: boolean }>).map((link) => ({
+    ...link,
+    current: link.code === lang,
+  }));
+  res.setHeader('Content-Language', lang);
+}
+
 /**
- * After sign-in is known: a signed-in reader who chose nothing explicit (no `?lang=`, no
- * switcher cookie) reads in the language of their profile.
+ * After sign-in is known: a signed-in reader who chose nothing explicit reads in the
+ * language of their profile.
  */
 export const applyUserLanguage: RequestHandler = async (req, res, next) => {
   const preferred = req.user?.language;
-  const explicit = isSupportedLanguage(req.query.lang) || isSupportedLanguage(req.cookies?.[LANGUAGE_COOKIE]);
-  if (!preferred || explicit || preferred === res.locals.lang) return next();
-  await req.i18n.changeLanguage(preferred);
-  req.language = preferred;
-  res.locals.lang = preferred;
-  req.t = req.i18n.getFixedT(preferred);
-  res.locals.t = req.t;
-  res.locals.format = createFormatters(preferred);
-  res.locals.languageLinks = (res.locals.languageLinks as Array<{ code: string; current: boolean }>).map((link) => ({
-    ...link,
-    current: link.code === preferred,
-  }));
-  res.setHeader('Content-Language', preferred);
+  if (preferred && !choseLanguageExplicitly(req)) await switchLanguage(req, res, preferred);
   next();
 };

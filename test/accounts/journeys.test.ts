@@ -84,6 +84,25 @@ describe('register → verify → sign out → sign in', () => {
   });
 });
 
+describe('an unverified account', () => {
+  it('is reminded on every page and can ask for a new link, which replaces the old one', async () => {
+    const agent = request.agent(app);
+    await submit(agent, '/register', '/register', registration({ email: 'later@example.org', language: 'en' }));
+    const first = await smtp.waitForMessage((message) => JSON.stringify(message.to).includes('later@example.org'));
+    const home = await agent.get('/').expect(200);
+    expect(home.text).toContain(enAccounts.unverified.banner.replace('{{email}}', 'later@example.org'));
+
+    const resent = await agent.post('/verify-email/resend').type('form').send({ _csrf: csrfTokenIn(home.text) }).expect(200);
+    expect(resent.text).toContain(enAccounts.unverified['sent-title']);
+    const second = await smtp.waitForMessage(
+      (message) => JSON.stringify(message.to).includes('later@example.org') && message.messageId !== first.messageId,
+    );
+    await agent.get(pathOf(firstLinkIn(first.text ?? '', '/verify-email'))).expect(400);
+    await agent.get(pathOf(firstLinkIn(second.text ?? '', '/verify-email'))).expect(200);
+    expect((await agent.get('/').expect(200)).text).not.toContain('class="banner"');
+  });
+});
+
 describe('registration refuses bad input and keeps what was typed', () => {
   it('shows localised field errors, keeps values but never the password, and creates nothing', async () => {
     const agent = request.agent(app);
