@@ -4,7 +4,7 @@ import { User } from '../../src/accounts/model';
 import { seedReferenceData } from '../../src/reference/seed';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
-import { csrfTokenIn, fieldErrorIds, firstLinkIn, pathOf } from '../support/forms';
+import { csrfTokenIn, fieldErrorIds, firstLinkIn, pathOf, submitForm } from '../support/forms';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
 import enAccounts from '../../locales/en/accounts.json';
 import frErrors from '../../locales/fr/errors.json';
@@ -41,15 +41,10 @@ function registration(overrides: Record<string, string> = {}) {
   };
 }
 
-async function submit(agent: ReturnType<typeof request.agent>, page: string, action: string, form: Record<string, string>) {
-  const token = csrfTokenIn((await agent.get(page).expect(200)).text);
-  return agent.post(action).type('form').send({ ...form, _csrf: token });
-}
-
 describe('register → verify → sign out → sign in', () => {
   it('works end to end, with mails in the person’s language', async () => {
     const agent = request.agent(app);
-    const registered = await submit(agent, '/register', '/register', registration());
+    const registered = await submitForm(agent, '/register', '/register', registration());
     expect(registered.status).toBe(200);
     expect(registered.text).toContain('Zoë Ørsted');
 
@@ -78,7 +73,7 @@ describe('register → verify → sign out → sign in', () => {
     await agent.post('/sign-out').type('form').send({ _csrf: signOutToken }).expect(303);
     expect((await agent.get('/?lang=en').expect(200)).text).not.toContain('Zoë Ørsted');
 
-    const signedIn = await submit(agent, '/sign-in', '/sign-in', { email: 'ZOE.orsted@example.org', password: PASSWORD });
+    const signedIn = await submitForm(agent, '/sign-in', '/sign-in', { email: 'ZOE.orsted@example.org', password: PASSWORD });
     expect(signedIn.status).toBe(303);
     expect((await agent.get('/').expect(200)).text).toContain('Zoë Ørsted');
   });
@@ -87,7 +82,7 @@ describe('register → verify → sign out → sign in', () => {
 describe('an unverified account', () => {
   it('is reminded on every page and can ask for a new link, which replaces the old one', async () => {
     const agent = request.agent(app);
-    await submit(agent, '/register', '/register', registration({ email: 'later@example.org', language: 'en' }));
+    await submitForm(agent, '/register', '/register', registration({ email: 'later@example.org', language: 'en' }));
     const first = await smtp.waitForMessage((message) => JSON.stringify(message.to).includes('later@example.org'));
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain(enAccounts.unverified.banner.replace('{{email}}', 'later@example.org'));
@@ -106,7 +101,7 @@ describe('an unverified account', () => {
 describe('registration refuses bad input and keeps what was typed', () => {
   it('shows localised field errors, keeps values but never the password, and creates nothing', async () => {
     const agent = request.agent(app);
-    const res = await submit(agent, '/register?lang=de', '/register', registration({ email: 'not-an-email', password: 'short', consent: '', name: 'Kim' }));
+    const res = await submitForm(agent, '/register?lang=de', '/register', registration({ email: 'not-an-email', password: 'short', consent: '', name: 'Kim' }));
     expect(res.status).toBe(400);
     expect(fieldErrorIds(res).sort()).toEqual(['email']);
     expect(res.text).toContain('value="not-an-email"');
@@ -116,7 +111,7 @@ describe('registration refuses bad input and keeps what was typed', () => {
 
   it('refuses a common password, a city of another country, and a missing consent', async () => {
     const agent = request.agent(app);
-    const res = await submit(agent, '/register', '/register', registration({ email: 'kim@example.org', password: 'password1234', city: 'fr-paris', consent: '' }));
+    const res = await submitForm(agent, '/register', '/register', registration({ email: 'kim@example.org', password: 'password1234', city: 'fr-paris', consent: '' }));
     expect(res.status).toBe(400);
     expect(fieldErrorIds(res).sort()).toEqual(['city', 'consent', 'password']);
     expect(res.text).toContain(enAccounts['password-problem']['too-common']);
@@ -125,8 +120,8 @@ describe('registration refuses bad input and keeps what was typed', () => {
 
   it('refuses an address already registered, whatever its case', async () => {
     const agent = request.agent(app);
-    await submit(agent, '/register', '/register', registration({ email: 'twice@example.org' }));
-    const second = await submit(request.agent(app), '/register', '/register', registration({ email: 'TWICE@example.org' }));
+    await submitForm(agent, '/register', '/register', registration({ email: 'twice@example.org' }));
+    const second = await submitForm(request.agent(app), '/register', '/register', registration({ email: 'TWICE@example.org' }));
     expect(second.status).toBe(409);
     expect(second.text).toContain(enAccounts.register['email-taken']);
     expect(await User.countDocuments({ email: 'twice@example.org' })).toBe(1);
@@ -135,7 +130,7 @@ describe('registration refuses bad input and keeps what was typed', () => {
   it('renders script typed into free text as text, everywhere', async () => {
     const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     const agent = request.agent(app);
-    const res = await submit(agent, '/register', '/register', registration({ email: 'xss@example.org', name: hostile, organisation: '', organisationOther: hostile }));
+    const res = await submitForm(agent, '/register', '/register', registration({ email: 'xss@example.org', name: hostile, organisation: '', organisationOther: hostile }));
     expect(res.status).toBe(200);
     const home = await agent.get('/').expect(200);
     for (const page of [res.text, home.text]) {
@@ -165,9 +160,9 @@ describe('CSRF', () => {
 describe('sign-in', () => {
   it('says the same for an unknown email and a wrong password', async () => {
     const agent = request.agent(app);
-    await submit(agent, '/register', '/register', registration({ email: 'same@example.org' }));
-    const wrongPassword = await submit(request.agent(app), '/sign-in', '/sign-in', { email: 'same@example.org', password: 'not the password at all' });
-    const unknown = await submit(request.agent(app), '/sign-in', '/sign-in', { email: 'nobody@example.org', password: 'not the password at all' });
+    await submitForm(agent, '/register', '/register', registration({ email: 'same@example.org' }));
+    const wrongPassword = await submitForm(request.agent(app), '/sign-in', '/sign-in', { email: 'same@example.org', password: 'not the password at all' });
+    const unknown = await submitForm(request.agent(app), '/sign-in', '/sign-in', { email: 'nobody@example.org', password: 'not the password at all' });
     expect(wrongPassword.status).toBe(401);
     expect(unknown.status).toBe(401);
     const message = (text: string) => /<p class="field-error"[^>]*>([^<]+)</.exec(text)?.[1];
@@ -178,7 +173,7 @@ describe('sign-in', () => {
 
   it('regenerates the session id at sign-in', async () => {
     const agent = request.agent(app);
-    await submit(agent, '/register', '/register', registration({ email: 'fixation@example.org' }));
+    await submitForm(agent, '/register', '/register', registration({ email: 'fixation@example.org' }));
     await agent.post('/sign-out').type('form').send({ _csrf: csrfTokenIn((await agent.get('/').expect(200)).text) });
     const page = await agent.get('/sign-in').expect(200);
     const before = /liaise\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1];
@@ -205,12 +200,12 @@ describe('sign-in', () => {
 describe('password reset', () => {
   it('mails a one-hour single-use link, changes the password and ends other sessions', async () => {
     const owner = request.agent(app);
-    await submit(owner, '/register', '/register', registration({ email: 'forgetful@example.org', language: 'el' }));
+    await submitForm(owner, '/register', '/register', registration({ email: 'forgetful@example.org', language: 'el' }));
     expect((await owner.get('/').expect(200)).text).toContain('Zoë Ørsted');
 
-    const asked = await submit(request.agent(app), '/reset-password', '/reset-password', { email: 'forgetful@example.org' });
+    const asked = await submitForm(request.agent(app), '/reset-password', '/reset-password', { email: 'forgetful@example.org' });
     expect(asked.status).toBe(200);
-    const unknown = await submit(request.agent(app), '/reset-password', '/reset-password', { email: 'ghost@example.org' });
+    const unknown = await submitForm(request.agent(app), '/reset-password', '/reset-password', { email: 'ghost@example.org' });
     expect(unknown.text.replace(/ghost@example\.org/g, 'X')).toBe(asked.text.replace(/forgetful@example\.org/g, 'X').replace(/value="[^"]+" name="_csrf"|name="_csrf" value="[^"]+"/g, ''));
 
     const mail = await smtp.waitForMessage((message) => JSON.stringify(message.to).includes('forgetful@example.org') && (message.text ?? '').includes('/reset-password?token='));
@@ -226,7 +221,7 @@ describe('password reset', () => {
 
     // The session that was open elsewhere has ended.
     expect((await owner.get('/').expect(200)).text).not.toContain('Zoë Ørsted');
-    const signIn = await submit(request.agent(app), '/sign-in', '/sign-in', { email: 'forgetful@example.org', password: 'a brand new long password' });
+    const signIn = await submitForm(request.agent(app), '/sign-in', '/sign-in', { email: 'forgetful@example.org', password: 'a brand new long password' });
     expect(signIn.status).toBe(303);
   });
 });

@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { seedReferenceData } from '../../src/reference/seed';
 import { buildTestApp } from '../support/app';
-import { launchBrowser, listen } from '../support/browser';
+import { launchBrowser, listen, seriousViolations } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
 import enAccounts from '../../locales/en/accounts.json';
@@ -34,13 +33,6 @@ afterAll(async () => {
   await site?.close();
   await smtp?.stop();
 });
-
-async function seriousViolations(target: Page) {
-  const results = await new AxeBuilder({ page: target }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-}
 
 it('a stakeholder registers in a real browser, is signed in, signs out and back in', async () => {
   await page.goto(`${site.baseUrl}/`);

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in the browser, hence the DOM types in this file only.
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { buildTestApp } from '../support/app';
-import { launchBrowser, listen } from '../support/browser';
+import { launchBrowser, listen, seriousViolations } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import elCommon from '../../locales/el/common.json';
 import elErrors from '../../locales/el/errors.json';
@@ -33,14 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await site?.close();
 });
-
-/** Serious and critical axe-core findings, summarised so a failure says what and where. */
-async function seriousViolations(target: Page) {
-  const results = await new AxeBuilder({ page: target }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-}
 
 async function screenshot(name: string) {
   mkdirSync('test-results', { recursive: true });

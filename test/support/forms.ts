@@ -1,3 +1,4 @@
+import type request from 'supertest';
 import type { Response } from 'supertest';
 
 /** The CSRF token a page put in its form, as a browser would submit it. */
@@ -20,4 +21,10 @@ export function pathOf(url: string): string {
 
 export function fieldErrorIds(res: Response): string[] {
   return [...res.text.matchAll(/id="error-([a-zA-Z]+)"/g)].map((match) => match[1]!);
+}
+
+/** Opens a page and submits its form, CSRF token included, as a browser would. */
+export async function submitForm(agent: ReturnType<typeof request.agent>, page: string, action: string, form: Record<string, string>) {
+  const token = csrfTokenIn((await agent.get(page).expect(200)).text);
+  return agent.post(action).type('form').send({ ...form, _csrf: token });
 }
