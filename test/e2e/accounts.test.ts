@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { seedReferenceData } from '../../src/reference/seed';
 import { buildTestApp } from '../support/app';
-import { launchBrowser, listen, seriousViolations } from '../support/browser';
+import { headingAfterNavigation, launchBrowser, listen, seriousViolations } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
 import enAccounts from '../../locales/en/accounts.json';
@@ -51,7 +51,7 @@ it('a stakeholder registers in a real browser, is signed in, signs out and back 
   await page.getByRole('button', { name: enAccounts.register.submit }).click();
 
   // Signed in, and the site now speaks the language chosen in the form.
-  await expect(page.locator('h1').textContent()).resolves.toBe(svAccounts.registered.title);
+  expect(await headingAfterNavigation(page, svAccounts.registered.title)).toBe(svAccounts.registered.title);
   expect(await page.getAttribute('html', 'lang')).toBe('sv');
   const mail = await smtp.waitForMessage((message) => JSON.stringify(message.to).includes('sofia@example.se'));
   expect(mail.subject).toBeTruthy();
@@ -62,7 +62,8 @@ it('a stakeholder registers in a real browser, is signed in, signs out and back 
   await page.getByLabel(enAccounts.fields.email).fill('sofia@example.se');
   await page.getByLabel(enAccounts.fields.password).fill('midsommar i malmö 2026');
   await page.getByRole('button', { name: enAccounts['sign-in'].submit }).click();
-  await expect(page.getByText('Sofia Lindqvist').first().isVisible()).resolves.toBe(true);
+  await page.getByText('Sofia Lindqvist').first().waitFor({ state: 'visible', timeout: 10_000 });
+  expect(new URL(page.url()).pathname).toBe('/');
 });
 
 it('shows a failed registration with an error summary that leads to the field, keeping the values', async () => {
@@ -73,7 +74,7 @@ it('shows a failed registration with an error summary that leads to the field, k
   await page.getByLabel(enAccounts.fields.country).selectOption('IT');
   await page.getByRole('button', { name: enAccounts.register.submit }).click();
 
-  await expect(page.getByRole('alert').isVisible()).resolves.toBe(true);
+  await page.getByRole('alert').waitFor({ state: 'visible', timeout: 10_000 });
   await page.getByRole('link', { name: enAccounts['password-problem']['too-common'] }).click();
   expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('field-password');
   expect(await page.getByLabel(enAccounts.fields.name).inputValue()).toBe('Marco Bologna');

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { buildTestApp } from '../support/app';
-import { launchBrowser, listen, seriousViolations } from '../support/browser';
+import { headingAfterNavigation, launchBrowser, listen, seriousViolations } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import elCommon from '../../locales/el/common.json';
 import elErrors from '../../locales/el/errors.json';
@@ -40,19 +40,19 @@ async function screenshot(name: string) {
 
 it('opens the home page, switches to Ελληνικά and reads the Greek heading', async () => {
   await page.goto(`${site.baseUrl}/`);
-  await expect(page.locator('h1').textContent()).resolves.toBe(enHome.heading);
+  expect(await headingAfterNavigation(page, enHome.heading)).toBe(enHome.heading);
 
   await page.getByText(enCommon.language.current.replace('{{language}}', 'English')).click();
   await page.getByRole('link', { name: 'Ελληνικά' }).click();
 
-  await expect(page.locator('h1').textContent()).resolves.toBe(elHome.heading);
+  expect(await headingAfterNavigation(page, elHome.heading)).toBe(elHome.heading);
   expect(await page.getAttribute('html', 'lang')).toBe('el');
   expect(new URL(page.url()).pathname).toBe('/');
   await screenshot('home-el');
 
   // The choice is remembered on the next page, including an error page.
   await page.goto(`${site.baseUrl}/does-not-exist`);
-  await expect(page.locator('h1').textContent()).resolves.toBe(elErrors['not-found'].title);
+  expect(await headingAfterNavigation(page, elErrors['not-found'].title)).toBe(elErrors['not-found'].title);
   expect(await page.getByRole('navigation', { name: elCommon.nav.label }).isVisible()).toBe(true);
 });
 

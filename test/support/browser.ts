@@ -45,3 +45,12 @@ export async function seriousViolations(page: Page) {
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
 }
+
+/**
+ * Waits until the page's main heading reads `text` (after a click that navigates, the old
+ * page may still be showing for a moment), then returns it.
+ */
+export async function headingAfterNavigation(page: Page, text: string): Promise<string | null> {
+  await page.locator('h1', { hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  return page.locator('h1').first().textContent();
+}
