@@ -42,7 +42,6 @@ async function renderRegister(req: Request, res: Response, values: FormValues, e
     listCities({}, lang),
     listOrganisations({}, lang),
   ]);
-  const countryName = new Map(countries.map((country) => [country.code, country.name]));
   const groupBy = <Item extends { country: string }>(items: Item[], label: (item: Item) => string, value: (item: Item) => string) =>
     countries
       .map((country) => ({
@@ -62,7 +61,6 @@ async function renderRegister(req: Request, res: Response, values: FormValues, e
       organisationGroups: groupBy(organisations, (organisation) => organisation.name, (organisation) => organisation.id),
       sectors: SECTORS.map((sector) => ({ value: sector, label: req.t(`accounts:sectors.${sector}`) })),
       languageOptions: SUPPORTED_LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_AUTONYMS[code] })),
-      countryName,
     },
     status,
   );
