@@ -1,15 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, UnauthorizedError } from '../http/errors';
-import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
 import { parseInput } from '../http/validate';
-import { isSupportedLanguage } from '../i18n/languages';
+import { readerLanguage } from '../i18n/middleware';
 import { createApiToken, revokeApiToken } from './api-token';
 import { requireSignedIn } from './bearer';
+import { registrationLimit, signInLimits } from './limits';
 import { registrationSchema } from './schemas';
 import { type AccountsContext, authenticateWithPassword, getProfile, registerStakeholder } from './service';
-
-const ONE_HOUR = 60 * 60 * 1000;
 
 const tokenRequestSchema = z.object({
   email: z.string().trim().toLowerCase().max(254),
@@ -18,18 +16,13 @@ const tokenRequestSchema = z.object({
   name: z.string().trim().min(1).max(100).optional(),
 });
 
-function emailInBody(body: unknown): string | undefined {
-  const email = (body as Record<string, unknown> | undefined)?.email;
-  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
-}
-
 export function accountsApi(context: AccountsContext): Router {
   const router = Router();
 
-  router.post('/auth/register', limitRequests({ name: 'register-ip', limit: 10, windowMs: ONE_HOUR }), async (req, res) => {
+  router.post('/auth/register', registrationLimit(), async (req, res) => {
     const input = parseInput(req, registrationSchema, req.body ?? {});
     const { user } = await registerStakeholder(context, input, {
-      language: isSupportedLanguage(req.language) ? req.language : 'en',
+      language: readerLanguage(req),
       // The API contract (api.md) has no consent field; it is recorded when sent.
       requireConsent: false,
     });
@@ -38,9 +31,7 @@ export function accountsApi(context: AccountsContext): Router {
 
   router.post(
     '/auth/tokens',
-    // The same counters as the sign-in form: the API is no way around the limits.
-    limitRequests({ name: 'sign-in-ip', limit: 10, windowMs: FIFTEEN_MINUTES, onlyFailures: true }),
-    limitRequests({ name: 'sign-in-account', limit: 10, windowMs: FIFTEEN_MINUTES, onlyFailures: true, key: (req) => emailInBody(req.body) }),
+    ...signInLimits(),
     async (req, res) => {
       const input = parseInput(req, tokenRequestSchema, req.body ?? {});
       const user = await authenticateWithPassword(input.email, input.password);

@@ -1,11 +1,11 @@
 import { type Request, type Response, Router } from 'express';
-import { AppError } from '../http/errors';
-import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
+import type { AppError } from '../http/errors';
 import { renderPage } from '../http/render';
-import { localiseFieldErrors, toFieldErrors } from '../http/validate';
-import { isSupportedLanguage, LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
-import { choseLanguageExplicitly, switchLanguage } from '../i18n/middleware';
+import { formErrorsFrom, toFieldErrors } from '../http/validate';
+import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { choseLanguageExplicitly, readerLanguage, switchLanguage } from '../i18n/middleware';
 import { listCities, listCountries, listOrganisations } from '../reference/service';
+import { registrationLimit, signInLimits, verificationResendLimit } from './limits';
 import { SECTORS } from './model';
 import { registrationSchema, signInSchema } from './schemas';
 import {
@@ -21,22 +21,14 @@ import { endSession, safeReturnPath, startSession } from './sign-in-session';
 type FormValues = Record<string, string | boolean | undefined>;
 type FormErrors = Array<{ path: string; message: string }>;
 
-const SIGN_IN_LIMIT = 10;
-const ONE_HOUR = 60 * 60 * 1000;
-
 /** The typed values to show again after an error; never the password. */
 function keptValues(body: unknown, fields: string[]): FormValues {
   const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   return Object.fromEntries(fields.map((field) => [field, typeof source[field] === 'string' ? (source[field] as string) : undefined]));
 }
 
-function emailOf(req: Request): string | undefined {
-  const email = (req.body as Record<string, unknown> | undefined)?.email;
-  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
-}
-
 async function renderRegister(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200) {
-  const lang = isSupportedLanguage(res.locals.lang) ? res.locals.lang : 'en';
+  const lang = readerLanguage(req);
   const [countries, cities, organisations] = await Promise.all([
     listCountries(lang),
     listCities({}, lang),
@@ -66,19 +58,13 @@ async function renderRegister(req: Request, res: Response, values: FormValues, e
   );
 }
 
-async function renderSignIn(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200, notice?: string) {
+async function renderSignIn(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200) {
   await renderPage(
     res,
     'accounts/sign-in',
-    { title: req.t('accounts:sign-in.title'), values, errors, notice, returnTo: safeReturnPath(values.returnTo) },
+    { title: req.t('accounts:sign-in.title'), values, errors, returnTo: safeReturnPath(values.returnTo) },
     status,
   );
-}
-
-/** Field errors a service raised, shown on the form; anything else goes to the error handler. */
-function formErrorsOf(error: unknown, req: Request): FormErrors | undefined {
-  if (error instanceof AppError && error.fieldErrors) return localiseFieldErrors(error.fieldErrors, req.t);
-  return undefined;
 }
 
 export function accountPages(context: AccountsContext): Router {
@@ -92,15 +78,15 @@ export function accountPages(context: AccountsContext): Router {
 
   router.post(
     '/register',
-    limitRequests({ name: 'register-ip', limit: 10, windowMs: ONE_HOUR }),
+    registrationLimit(),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const values = { ...keptValues(body, registerFields), consent: body.consent === 'on' };
       const parsed = registrationSchema.safeParse({ ...body, organisation: body.organisation || body.organisationOther });
-      if (!parsed.success) return renderRegister(req, res, values, toFieldErrors(parsed.error.issues, req.t) as FormErrors, 400);
+      if (!parsed.success) return renderRegister(req, res, values, toFieldErrors(parsed.error.issues, req.t), 400);
       try {
         const result = await registerStakeholder(context, parsed.data, {
-          language: isSupportedLanguage(res.locals.lang) ? res.locals.lang : 'en',
+          language: readerLanguage(req),
           requireConsent: true,
         });
         await startSession(req, res, result.user);
@@ -116,7 +102,7 @@ export function accountPages(context: AccountsContext): Router {
           action: { href: '/', label: req.t('accounts:registered.continue') },
         });
       } catch (error) {
-        const errors = formErrorsOf(error, req);
+        const errors = formErrorsFrom(error, req.t);
         if (!errors) throw error;
         await renderRegister(req, res, values, errors, (error as AppError).status);
       }
@@ -130,9 +116,7 @@ export function accountPages(context: AccountsContext): Router {
 
   router.post(
     '/sign-in',
-    // Failures only: 10 per address and 10 per account in 15 minutes, shared by all instances.
-    limitRequests({ name: 'sign-in-ip', limit: SIGN_IN_LIMIT, windowMs: FIFTEEN_MINUTES, onlyFailures: true }),
-    limitRequests({ name: 'sign-in-account', limit: SIGN_IN_LIMIT, windowMs: FIFTEEN_MINUTES, onlyFailures: true, key: emailOf }),
+    ...signInLimits(),
     async (req, res) => {
       const values = keptValues(req.body, ['email', 'returnTo']);
       const parsed = signInSchema.safeParse(req.body ?? {});
@@ -168,7 +152,7 @@ export function accountPages(context: AccountsContext): Router {
 
   router.post(
     '/verify-email/resend',
-    limitRequests({ name: 'verify-resend-ip', limit: 5, windowMs: FIFTEEN_MINUTES }),
+    verificationResendLimit(),
     async (req, res) => {
       if (!req.user) return res.redirect(303, '/sign-in');
       if (req.user.emailVerified) return res.redirect(303, '/');

@@ -1,8 +1,7 @@
 import { type Request, type Response, Router } from 'express';
-import { AppError } from '../http/errors';
-import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
 import { renderPage } from '../http/render';
-import { localiseFieldErrors, toFieldErrors } from '../http/validate';
+import { formErrorsFrom, toFieldErrors } from '../http/validate';
+import { passwordResetLimit } from './limits';
 import { emailField } from './schemas';
 import { type AccountsContext, isResetLinkValid, requestPasswordReset, resetPassword } from './service';
 
@@ -38,7 +37,7 @@ export function passwordResetPages(context: AccountsContext): Router {
 
   router.post(
     '/reset-password',
-    limitRequests({ name: 'reset-ip', limit: 5, windowMs: FIFTEEN_MINUTES }),
+    passwordResetLimit(),
     async (req, res) => {
       const raw = (req.body as Record<string, unknown> | undefined)?.email;
       const parsed = emailField.safeParse(raw ?? '');
@@ -70,13 +69,9 @@ export function passwordResetPages(context: AccountsContext): Router {
     try {
       if (!(await resetPassword(context, token, password))) return renderInvalidLink(req, res);
     } catch (error) {
-      if (!(error instanceof AppError && error.fieldErrors)) throw error;
-      return renderPage(
-        res,
-        'accounts/reset-choose',
-        { title: req.t('accounts:reset.title'), token, errors: localiseFieldErrors(error.fieldErrors, req.t) },
-        400,
-      );
+      const errors = formErrorsFrom(error, req.t);
+      if (!errors) throw error;
+      return renderPage(res, 'accounts/reset-choose', { title: req.t('accounts:reset.title'), token, errors }, 400);
     }
     await renderPage(res, 'accounts/message', {
       title: req.t('accounts:reset.done-title'),

@@ -8,7 +8,7 @@ import { renderMail, type MailTemplate } from '../mail/templates';
 import { countryExists, findCity, findOrganisation } from '../reference/service';
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-token';
 import { User, type UserDocument } from './model';
-import { checkPassword } from './password-policy';
+import { checkPassword, PASSWORD_MIN_LENGTH } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import type { RegistrationInput } from './schemas';
 import { type SessionUser, toSessionUser } from './session-user';
@@ -51,7 +51,7 @@ export async function findSessionUser(id: string): Promise<SessionUser | undefin
 }
 
 function passwordError(problem: ReturnType<typeof checkPassword>): FieldError[] {
-  return problem ? [{ path: 'password', key: `accounts:password-problem.${problem}`, values: { minimum: 12 } }] : [];
+  return problem ? [{ path: 'password', key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } }] : [];
 }
 
 /** Checks the places and organisation against the reference data. */
@@ -98,32 +98,35 @@ export async function registerStakeholder(
   if (errors.length > 0) throw new ValidationError(errors);
   if (await User.exists({ email: input.email })) throw emailTaken();
 
-  const language = input.language ?? options.language;
-  let created: UserDocument;
-  try {
-    created = (
-      await User.create({
-        email: input.email,
-        name: input.name,
-        passwordHash: await hashPassword(input.password),
-        roles: ['stakeholder'],
-        language,
-        country: input.country,
-        ...(affiliation.city ? { city: affiliation.city } : {}),
-        ...(affiliation.organisationId ? { organisationId: affiliation.organisationId } : {}),
-        ...(affiliation.organisationName ? { organisationName: affiliation.organisationName } : {}),
-        ...(input.sector ? { sector: input.sector } : {}),
-        ...(input.consent ? { consent: { noticeVersion: PRIVACY_NOTICE_VERSION, acceptedAt: new Date() } } : {}),
-      })
-    ).toObject();
-  } catch (error) {
-    // Two registrations with one address at the same moment: the unique index decides.
-    if ((error as { code?: number }).code === 11000) throw emailTaken();
-    throw error;
-  }
+  const created = await insertUser({
+    email: input.email,
+    name: input.name,
+    passwordHash: await hashPassword(input.password),
+    roles: ['stakeholder'],
+    language: input.language ?? options.language,
+    country: input.country,
+    ...(affiliation.city ? { city: affiliation.city } : {}),
+    ...(affiliation.organisationId ? { organisationId: affiliation.organisationId } : {}),
+    ...(affiliation.organisationName ? { organisationName: affiliation.organisationName } : {}),
+    ...(input.sector ? { sector: input.sector } : {}),
+    ...(input.consent ? { consent: { noticeVersion: PRIVACY_NOTICE_VERSION, acceptedAt: new Date() } } : {}),
+  });
   const user = toSessionUser(created);
   const verificationSent = await sendVerificationMail(context, user);
   return { user, verificationSent };
+}
+
+/**
+ * Creates the account; two creations with one address at the same moment are decided by the
+ * unique index, and the loser gets the same answer as a sequential duplicate.
+ */
+async function insertUser(fields: Partial<UserDocument>): Promise<UserDocument> {
+  try {
+    return (await User.create(fields)).toObject();
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw emailTaken();
+    throw error;
+  }
 }
 
 function emailTaken(): ConflictError {
@@ -245,7 +248,7 @@ export async function createAccountByOperator(input: { email: string; name: stri
   const problem = checkPassword(input.password, { email: input.email, name: input.name });
   if (problem) throw new ValidationError(passwordError(problem));
   if (await User.exists({ email: input.email })) throw emailTaken();
-  const created = await User.create({
+  const created = await insertUser({
     email: input.email,
     name: input.name,
     roles: input.roles,
@@ -253,5 +256,5 @@ export async function createAccountByOperator(input: { email: string; name: stri
     passwordHash: await hashPassword(input.password),
     emailVerifiedAt: new Date(),
   });
-  return toSessionUser(created.toObject());
+  return toSessionUser(created);
 }

@@ -1,7 +1,13 @@
 import type { Request } from 'express';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
-import { type FieldError, ValidationError } from './errors';
+import { AppError, type FieldError, ValidationError } from './errors';
+
+/** A field error as a form or the API shows it: always with a message. */
+export interface ShownFieldError {
+  path: string;
+  message: string;
+}
 
 type Issue = z.core.$ZodIssue;
 
@@ -29,7 +35,7 @@ export function describeIssue(issue: Issue, t: TFunction): string {
   }
 }
 
-export function toFieldErrors(issues: Issue[], t: TFunction): FieldError[] {
+export function toFieldErrors(issues: Issue[], t: TFunction): ShownFieldError[] {
   return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue, t) }));
 }
 
@@ -41,9 +47,17 @@ export function parseInput<Schema extends z.ZodType>(req: Request, schema: Schem
 }
 
 /** Field errors with every message in the reader's language. */
-export function localiseFieldErrors(errors: FieldError[], t: TFunction): Array<{ path: string; message: string }> {
+export function localiseFieldErrors(errors: FieldError[], t: TFunction): ShownFieldError[] {
   return errors.map((error) => ({
     path: error.path,
     message: error.key ? String(t(error.key, error.values ?? {})) : (error.message ?? String(t('errors:field.invalid'))),
   }));
+}
+
+/**
+ * The field errors a service raised, ready for the form to show again; undefined for any
+ * other error, which then goes on to the error handler.
+ */
+export function formErrorsFrom(error: unknown, t: TFunction): ShownFieldError[] | undefined {
+  return error instanceof AppError && error.fieldErrors ? localiseFieldErrors(error.fieldErrors, t) : undefined;
 }

@@ -28,17 +28,7 @@ export function languageMiddleware(instance: i18n, options: { secureCookies: boo
         secure: options.secureCookies,
       });
     }
-    const lang = isSupportedLanguage(req.language) ? req.language : FALLBACK_LANGUAGE;
-    res.locals.lang = lang;
-    res.locals.t = req.t;
-    res.locals.languageLinks = SUPPORTED_LANGUAGES.map((code) => ({
-      code,
-      name: LANGUAGE_AUTONYMS[code],
-      href: samePageIn(req.originalUrl, code),
-      current: code === lang,
-    }));
-    res.locals.format = createFormatters(lang);
-    res.setHeader('Content-Language', lang);
+    exposeLanguage(req, res, readerLanguage(req));
     next();
   };
   return [handle(instance), remember];
@@ -59,20 +49,32 @@ export function choseLanguageExplicitly(req: Request): boolean {
   return isSupportedLanguage(req.query.lang) || isSupportedLanguage(req.cookies?.[LANGUAGE_COOKIE]);
 }
 
+/** The language this request is served in: always one of the eleven. */
+export function readerLanguage(req: Request): Language {
+  return isSupportedLanguage(req.language) ? req.language : FALLBACK_LANGUAGE;
+}
+
+/** What every view needs to speak `lang`: translator, language links, Intl formatters. */
+function exposeLanguage(req: Request, res: Response, lang: Language): void {
+  res.locals.lang = lang;
+  res.locals.t = req.t;
+  res.locals.languageLinks = SUPPORTED_LANGUAGES.map((code) => ({
+    code,
+    name: LANGUAGE_AUTONYMS[code],
+    href: samePageIn(req.originalUrl, code),
+    current: code === lang,
+  }));
+  res.locals.format = createFormatters(lang);
+  res.setHeader('Content-Language', lang);
+}
+
 /** Serves the rest of this request in `lang`: translator, view helpers and headers alike. */
 export async function switchLanguage(req: Request, res: Response, lang: Language): Promise<void> {
   if (lang === res.locals.lang) return;
   await req.i18n.changeLanguage(lang);
   req.language = lang;
   req.t = req.i18n.getFixedT(lang);
-  res.locals.lang = lang;
-  res.locals.t = req.t;
-  res.locals.format = createFormatters(lang);
-  res.locals.languageLinks = (res.locals.languageLinks as Array<{ code: string; current: boolean }>).map((link) => ({
-    ...link,
-    current: link.code === lang,
-  }));
-  res.setHeader('Content-Language', lang);
+  exposeLanguage(req, res, lang);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isSupportedLanguage, type Language } from '../i18n/languages';
+import { readerLanguage } from '../i18n/middleware';
 import { pageOf, paginationQuery } from '../http/pagination';
 import { parseInput } from '../http/validate';
 import { ORGANISATION_TYPES } from './model';
@@ -19,28 +19,24 @@ const organisationsQuery = paginationQuery
   .extend(languageQuery.shape);
 const countriesQuery = paginationQuery.extend(languageQuery.shape);
 
-function servedLanguage(language: string): Language {
-  return isSupportedLanguage(language) ? language : 'en';
-}
-
 export function referenceApi(): Router {
   const router = Router();
 
   router.get('/countries', async (req, res) => {
     const query = parseInput(req, countriesQuery, req.query);
-    const lang = servedLanguage(req.language);
+    const lang = readerLanguage(req);
     res.json({ ...pageOf(await listCountries(lang), query), lang });
   });
 
   router.get('/cities', async (req, res) => {
     const query = parseInput(req, citiesQuery, req.query);
-    const lang = servedLanguage(req.language);
+    const lang = readerLanguage(req);
     res.json({ ...pageOf(await listCities({ country: query.country }, lang), query), lang });
   });
 
   router.get('/organisations', async (req, res) => {
     const query = parseInput(req, organisationsQuery, req.query);
-    const lang = servedLanguage(req.language);
+    const lang = readerLanguage(req);
     res.json({ ...pageOf(await listOrganisations({ country: query.country, type: query.type }, lang), query), lang });
   });
 
