@@ -5,6 +5,7 @@ type Authenticator = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
 import { ABSOLUTE_TIMEOUT_MS } from '../http/session';
 import { authenticateWithPassword, findSessionUser } from './service';
+import { endSession } from './sign-in-session';
 import type { SessionUser } from './session-user';
 
 /**
@@ -30,7 +31,7 @@ export function createPassport(): Authenticator {
 export function sessionAuthentication(passport: Authenticator): RequestHandler[] {
   const restore = passport.session();
   const initialise = passport.initialize();
-  const checkStillValid: RequestHandler = (req, res, next) => {
+  const checkStillValid: RequestHandler = async (req, res, next) => {
     const user = req.user;
     if (!user || !req.session) return next();
     const tooOld = Date.now() - (req.session.signedInAt ?? 0) > ABSOLUTE_TIMEOUT_MS;
@@ -39,10 +40,8 @@ export function sessionAuthentication(passport: Authenticator): RequestHandler[]
       res.locals.currentUser = user;
       return next();
     }
-    req.logout({ keepSessionInfo: false }, (error) => {
-      if (error) return next(error);
-      req.session.destroy(() => next());
-    });
+    await endSession(req, res);
+    next();
   };
   return [initialise, (req, res, next) => (req.session ? restore(req, res, next) : next()), checkStillValid];
 }

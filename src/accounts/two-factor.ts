@@ -10,7 +10,8 @@
  * CommonJS runtime cannot (it needs Node 24.9+), so every test that loads the app would fail.
  * So this module uses otplib's own CommonJS parts instead: @otplib/totp (generate, verify),
  * @otplib/uri (otpauth:// URI), @otplib/core (secret generation) with @otplib/plugin-crypto-node
- * (HMAC and random bytes from node:crypto) and the RFC 4648 base32 codec below.
+ * (HMAC and random bytes from node:crypto) and the RFC 4648 base32 codec below (hand-written:
+ * the rfc4648 package's typings are ESM-only under this CommonJS build).
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { createBase32Plugin, generateSecret } from '@otplib/core';
