@@ -5,7 +5,7 @@ type Authenticator = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
 import { ABSOLUTE_TIMEOUT_MS } from '../http/session';
 import { authenticateWithPassword, findSessionUser } from './service';
-import { endSession } from './sign-in-session';
+import { endSession, showSignedIn } from './sign-in-session';
 import type { SessionUser } from './session-user';
 
 /**
@@ -37,7 +37,7 @@ export function sessionAuthentication(passport: Authenticator): RequestHandler[]
     const tooOld = Date.now() - (req.session.signedInAt ?? 0) > ABSOLUTE_TIMEOUT_MS;
     const revoked = user.status !== 'active' || (req.session.epoch ?? -1) !== user.sessionEpoch;
     if (!tooOld && !revoked) {
-      res.locals.currentUser = user;
+      showSignedIn(res, user);
       return next();
     }
     await endSession(req, res);

@@ -20,6 +20,18 @@ export const SECTORS = [
 ] as const;
 export type Sector = (typeof SECTORS)[number];
 
+export interface TwoFactorState {
+  /** The encrypted TOTP secret once enrolment is confirmed. */
+  secret?: string;
+  /** A secret shown as a QR code, waiting for its first code. */
+  pendingSecret?: string;
+  enabledAt?: Date;
+  /** The time step of the last accepted code: each code works once. */
+  lastTimeStep?: number;
+  /** SHA-256 of each unused recovery code. */
+  recoveryCodeHashes: string[];
+}
+
 export interface UserDocument {
   _id: mongoose.Types.ObjectId;
   /** Always lower-cased, so uniqueness is case-insensitive without collation (FerretDB). */
@@ -45,6 +57,8 @@ export interface UserDocument {
    */
   sessionEpoch: number;
   lastSignInAt?: Date;
+  /** Two-factor authentication (TOTP). The secret is encrypted at rest (two-factor.ts). */
+  twoFactor?: TwoFactorState;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -67,6 +81,13 @@ const userSchema = new Schema<UserDocument>(
     scopeCountries: { type: [String], default: [] },
     sessionEpoch: { type: Number, default: 0 },
     lastSignInAt: { type: Date },
+    twoFactor: {
+      secret: { type: String },
+      pendingSecret: { type: String },
+      enabledAt: { type: Date },
+      lastTimeStep: { type: Number },
+      recoveryCodeHashes: { type: [String], default: undefined },
+    },
   },
   { timestamps: true },
 );

@@ -120,7 +120,7 @@ export async function registerStakeholder(
  * Creates the account; two creations with one address at the same moment are decided by the
  * unique index, and the loser gets the same answer as a sequential duplicate.
  */
-async function insertUser(fields: Partial<UserDocument>): Promise<UserDocument> {
+export async function insertUser(fields: Partial<UserDocument>): Promise<UserDocument> {
   try {
     return (await User.create(fields)).toObject();
   } catch (error) {
@@ -219,6 +219,8 @@ export interface Profile {
   sector: string | null;
   language: Language;
   emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  scopeCountries: string[];
 }
 
 export async function getProfile(userId: string): Promise<Profile | undefined> {
@@ -237,6 +239,8 @@ export async function getProfile(userId: string): Promise<Profile | undefined> {
     sector: user.sector ?? null,
     language: user.language,
     emailVerified: Boolean(user.emailVerifiedAt),
+    twoFactorEnabled: Boolean(user.twoFactor?.enabledAt),
+    scopeCountries: user.scopeCountries ?? [],
   };
 }
 

@@ -12,6 +12,7 @@ export interface SessionUser {
   emailVerified: boolean;
   scopeCountries: string[];
   sessionEpoch: number;
+  twoFactorEnabled: boolean;
 }
 
 declare global {
@@ -22,7 +23,7 @@ declare global {
   }
 }
 
-export function toSessionUser(user: Pick<UserDocument, '_id' | 'email' | 'name' | 'roles' | 'language' | 'status' | 'emailVerifiedAt' | 'scopeCountries' | 'sessionEpoch'>): SessionUser {
+export function toSessionUser(user: Pick<UserDocument, '_id' | 'email' | 'name' | 'roles' | 'language' | 'status' | 'emailVerifiedAt' | 'scopeCountries' | 'sessionEpoch' | 'twoFactor'>): SessionUser {
   return {
     id: String(user._id),
     email: user.email,
@@ -33,5 +34,6 @@ export function toSessionUser(user: Pick<UserDocument, '_id' | 'email' | 'name' 
     emailVerified: Boolean(user.emailVerifiedAt),
     scopeCountries: user.scopeCountries ?? [],
     sessionEpoch: user.sessionEpoch ?? 0,
+    twoFactorEnabled: Boolean(user.twoFactor?.enabledAt),
   };
 }

@@ -1,6 +1,13 @@
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../http/session';
+import { type Action, can } from './policy';
 import type { SessionUser } from './session-user';
+
+/** What views know of the signed-in person: who they are and what the navigation may offer. */
+export function showSignedIn(res: Response, user: SessionUser): void {
+  res.locals.currentUser = user;
+  res.locals.can = (action: Action) => can(user, action);
+}
 
 /**
  * Starts a signed-in session. passport's `req.login` regenerates the session id first, so an
@@ -12,7 +19,7 @@ export function startSession(req: Request, res: Response, user: SessionUser): Pr
       if (error) return reject(error);
       req.session.signedInAt = Date.now();
       req.session.epoch = user.sessionEpoch;
-      res.locals.currentUser = user;
+      showSignedIn(res, user);
       resolve();
     });
   });
