@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError, UnauthorizedError } from '../http/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/errors';
+import { isTwoFactorRequired, verifySecondFactor } from '../two-factor/service';
 import { parseInput } from '../http/validate';
 import { readerLanguage } from '../i18n/middleware';
 import { createApiToken, revokeApiToken } from './api-token';
@@ -36,6 +37,15 @@ export function accountsApi(context: AccountsContext): Router {
       const input = parseInput(req, tokenRequestSchema, req.body ?? {});
       const user = await authenticateWithPassword(input.email, input.password);
       if (!user) throw new UnauthorizedError('wrong email or password', 'invalid-credentials');
+      if (user.twoFactorEnabled) {
+        if (!input.otp) throw new UnauthorizedError('this account needs a code from its authenticator app (otp)', 'otp-required');
+        if ((await verifySecondFactor(context.twoFactor, user.id, input.otp)) !== 'totp') {
+          throw new UnauthorizedError('wrong email, password or code', 'invalid-credentials');
+        }
+      } else if (isTwoFactorRequired(user)) {
+        // The API must not be a way around the two-factor rule for admins and coordinators.
+        throw new ForbiddenError('set up two-factor authentication in the web app first', 'two-factor-setup-required');
+      }
       const created = await createApiToken(user.id, input.name ?? 'API');
       res.status(201).json({ token: created.token, expiresAt: created.expiresAt.toISOString() });
     },
@@ -50,8 +60,8 @@ export function accountsApi(context: AccountsContext): Router {
   router.get('/me', requireSignedIn, async (req, res) => {
     const profile = await getProfile(req.user!.id);
     if (!profile) throw new NotFoundError();
-    const { id, email, name, roles, country, city, organisation, language } = profile;
-    res.json({ id, email, name, roles, country, city, organisation, language, emailVerified: profile.emailVerified });
+    const { id, email, name, roles, country, city, organisation, organisationId, sector, language, emailVerified, twoFactorEnabled } = profile;
+    res.json({ id, email, name, roles, country, city, organisation, organisationId, sector, language, emailVerified, twoFactorEnabled });
   });
 
   return router;

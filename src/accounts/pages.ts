@@ -4,7 +4,7 @@ import { renderPage } from '../http/render';
 import { formErrorsFrom, toFieldErrors } from '../http/validate';
 import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { choseLanguageExplicitly, readerLanguage, switchLanguage } from '../i18n/middleware';
-import { listCities, listCountries, listOrganisations } from '../reference/service';
+import { affiliationChoices } from '../reference/choices';
 import { registrationLimit, signInLimits, verificationResendLimit } from './limits';
 import { SECTORS } from './model';
 import { registrationSchema, signInSchema } from './schemas';
@@ -16,6 +16,7 @@ import {
   sendVerificationMail,
   verifyEmail,
 } from './service';
+import { awaitSecondFactor } from '../two-factor/sign-in-step';
 import { endSession, safeReturnPath, startSession } from './sign-in-session';
 
 type FormValues = Record<string, string | boolean | undefined>;
@@ -28,19 +29,7 @@ function keptValues(body: unknown, fields: string[]): FormValues {
 }
 
 async function renderRegister(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200) {
-  const lang = readerLanguage(req);
-  const [countries, cities, organisations] = await Promise.all([
-    listCountries(lang),
-    listCities({}, lang),
-    listOrganisations({}, lang),
-  ]);
-  const groupBy = <Item extends { country: string }>(items: Item[], label: (item: Item) => string, value: (item: Item) => string) =>
-    countries
-      .map((country) => ({
-        label: country.name,
-        options: items.filter((item) => item.country === country.code).map((item) => ({ value: value(item), label: label(item) })),
-      }))
-      .filter((group) => group.options.length > 0);
+  const choices = await affiliationChoices(readerLanguage(req));
   await renderPage(
     res,
     'accounts/register',
@@ -48,9 +37,7 @@ async function renderRegister(req: Request, res: Response, values: FormValues, e
       title: req.t('accounts:register.title'),
       values,
       errors,
-      countries: countries.map((country) => ({ value: country.code, label: country.name })),
-      cityGroups: groupBy(cities, (city) => city.name, (city) => city.id),
-      organisationGroups: groupBy(organisations, (organisation) => organisation.name, (organisation) => organisation.id),
+      ...choices,
       sectors: SECTORS.map((sector) => ({ value: sector, label: req.t(`accounts:sectors.${sector}`) })),
       languageOptions: SUPPORTED_LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_AUTONYMS[code] })),
     },
@@ -124,6 +111,11 @@ export function accountPages(context: AccountsContext): Router {
       if (!user) {
         // One message for an unknown email and a wrong password: nothing tells which.
         return renderSignIn(req, res, values, [{ path: 'email', message: req.t('accounts:sign-in.failed') }], 401);
+      }
+      if (user.twoFactorEnabled) {
+        // Password right; the code from the app comes next, before anyone is signed in.
+        await awaitSecondFactor(req, user, safeReturnPath(values.returnTo));
+        return res.redirect(303, '/sign-in/two-factor');
       }
       await startSession(req, res, user);
       res.redirect(303, safeReturnPath(values.returnTo) ?? '/');

@@ -10,6 +10,7 @@ import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-toke
 import { User, type UserDocument } from './model';
 import { checkPassword, PASSWORD_MIN_LENGTH } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
+import type { TwoFactorContext } from '../two-factor/service';
 import type { RegistrationInput } from './schemas';
 import { type SessionUser, toSessionUser } from './session-user';
 
@@ -19,6 +20,7 @@ export const PRIVACY_NOTICE_VERSION = '2026-11-23';
 /** What account operations need from the outside world. */
 export interface AccountsContext {
   mailer: Mailer;
+  twoFactor: TwoFactorContext;
   i18n: i18n;
   baseUrl: string;
   log: Logger;
@@ -54,8 +56,11 @@ function passwordError(problem: ReturnType<typeof checkPassword>): FieldError[] 
   return problem ? [{ path: 'password', key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } }] : [];
 }
 
-/** Checks the places and organisation against the reference data. */
-async function resolveAffiliation(input: Pick<RegistrationInput, 'country' | 'city' | 'organisation'>) {
+/**
+ * Checks the places and organisation against the reference data: the country must exist, the
+ * city belong to it, and an organisation is a partner's id or a name typed by the person.
+ */
+export async function resolveAffiliation(input: Pick<RegistrationInput, 'country' | 'city' | 'organisation'>) {
   const errors: FieldError[] = [];
   if (!(await countryExists(input.country))) errors.push({ path: 'country', key: 'errors:field.invalid-choice' });
   let city: string | undefined;

@@ -13,8 +13,8 @@ export function showSignedIn(res: Response, user: SessionUser): void {
  * Starts a signed-in session. passport's `req.login` regenerates the session id first, so an
  * id planted before sign-in (session fixation) is worthless afterwards.
  */
-export function startSession(req: Request, res: Response, user: SessionUser): Promise<void> {
-  return new Promise((resolve, reject) => {
+export async function startSession(req: Request, res: Response, user: SessionUser): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
     req.login(user, (error) => {
       if (error) return reject(error);
       req.session.signedInAt = Date.now();
@@ -23,6 +23,16 @@ export function startSession(req: Request, res: Response, user: SessionUser): Pr
       resolve();
     });
   });
+  await saveSession(req);
+}
+
+/**
+ * Stores the session now. express-session saves it at the end of the response but sends the
+ * headers first, and a browser follows a 303 on the headers alone: its next request could
+ * otherwise still find the old session (not yet signed in).
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
 }
 
 export function endSession(req: Request, res: Response): Promise<void> {

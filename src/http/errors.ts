@@ -53,8 +53,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message?: string) {
-    super(403, 'forbidden', 'forbidden', message);
+  constructor(message?: string, code = 'forbidden') {
+    super(403, code, 'forbidden', message);
   }
 }
 

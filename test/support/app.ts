@@ -9,11 +9,15 @@ import { createI18n } from '../../src/i18n';
 import { createMailer } from '../../src/mail/mailer';
 import { testLogger } from './logger';
 
+/** Fixed in tests, so a test can derive the key that encrypts TOTP secrets (two-factor.ts). */
+export const TEST_SESSION_SECRET = 'test-session-secret-of-at-least-32-characters';
+
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     LOG_LEVEL: 'silent',
+    SESSION_SECRET: TEST_SESSION_SECRET,
     // Development mail (.eml files) and anything else on disk stays out of the checkout.
     DATA_DIR: path.join(os.tmpdir(), 'liaise-test-data'),
     ...overrides,

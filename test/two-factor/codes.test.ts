@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { codeAt } from '../support/two-factor';
 import {
   RECOVERY_CODE_ALPHABET,
   base32Decode,
@@ -17,18 +18,10 @@ import {
   totpTimeStep,
   totpUri,
   verifyTotp,
-} from '../../src/accounts/two-factor';
+} from '../../src/two-factor/codes';
 
 const STEP_MS = 30_000;
 
-/** The code an authenticator app shows at `at` (ms): RFC 6238 written out, without otplib. */
-function codeAt(secret: string, at: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / STEP_MS)));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 describe('base32', () => {
   // RFC 4648 section 10; the encoder leaves out the "=" padding, as otpauth:// URIs do.
