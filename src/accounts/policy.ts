@@ -1,4 +1,4 @@
-import type { Role } from './model';
+import { ROLES, type Role } from './model';
 import type { SessionUser } from './session-user';
 
 /**
@@ -7,15 +7,22 @@ import type { SessionUser } from './session-user';
  */
 export type Action =
   | 'users.list'
+  /** See one account: admins any, coordinators those in their countries. */
+  | 'users.read'
   | 'users.create'
   | 'users.update'
+  /** Target's `newRoles`: the roles it would have afterwards. */
   | 'users.change-roles'
+  | 'users.change-scope'
+  | 'users.change-status'
   | 'audit.read'
   | 'sessions.enrol-self';
 
 export interface UserTarget {
   roles: Role[];
   country?: string | undefined;
+  /** For `users.change-roles`: the roles asked for. */
+  newRoles?: Role[] | undefined;
 }
 
 const MANAGEABLE_BY_COORDINATORS: Role[] = ['stakeholder', 'trainer'];
@@ -30,21 +37,55 @@ export function inScope(user: SessionUser, country: string | undefined): boolean
   return country !== undefined && user.scopeCountries.includes(country);
 }
 
+/**
+ * The roles a person may give (and take away): every role for admins; stakeholder and
+ * trainer for coordinators, so nobody can raise anyone, themselves included, to their own rank.
+ */
+export function grantableRoles(user: SessionUser | undefined): Role[] {
+  if (hasRole(user, 'admin')) return [...ROLES];
+  if (hasRole(user, 'coordinator')) return [...MANAGEABLE_BY_COORDINATORS];
+  return [];
+}
+
+/**
+ * The countries whose accounts a person may see, for list queries: undefined means all
+ * (admins, and coordinators without limits); an empty list means none.
+ */
+export function visibleCountries(user: SessionUser | undefined): string[] | undefined {
+  if (hasRole(user, 'admin')) return undefined;
+  if (!hasRole(user, 'coordinator')) return [];
+  return user!.scopeCountries.length > 0 ? [...user!.scopeCountries] : undefined;
+}
+
+/** A coordinator manages only accounts whose every role they could grant, in their countries. */
+function manages(user: SessionUser, target: UserTarget | undefined): boolean {
+  return (
+    hasRole(user, 'coordinator') &&
+    target !== undefined &&
+    target.roles.every((role) => MANAGEABLE_BY_COORDINATORS.includes(role)) &&
+    inScope(user, target.country)
+  );
+}
+
 export function can(user: SessionUser | undefined, action: Action, target?: UserTarget): boolean {
   if (!user || user.status !== 'active') return false;
   if (hasRole(user, 'admin')) return true;
   switch (action) {
     case 'users.list':
       return hasRole(user, 'coordinator');
+    case 'users.read':
+      return hasRole(user, 'coordinator') && target !== undefined && inScope(user, target.country);
     case 'users.create':
     case 'users.update':
-      return (
-        hasRole(user, 'coordinator') &&
-        target !== undefined &&
-        target.roles.every((role) => MANAGEABLE_BY_COORDINATORS.includes(role)) &&
-        inScope(user, target.country)
-      );
+    case 'users.change-status':
+      return manages(user, target);
     case 'users.change-roles':
+      return (
+        manages(user, target) &&
+        (target?.newRoles ?? []).every((role) => MANAGEABLE_BY_COORDINATORS.includes(role))
+      );
+    // Scopes, like the coordinator and admin roles, are the administrators' alone.
+    case 'users.change-scope':
     case 'audit.read':
       return false;
     case 'sessions.enrol-self':
