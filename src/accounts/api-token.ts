@@ -3,6 +3,7 @@ import { digest, newSecret } from './tokens';
 
 export const API_TOKEN_PREFIX = 'liaise_';
 export const DEFAULT_TOKEN_DAYS = 30;
+const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
 interface ApiTokenDocument {
   _id: mongoose.Types.ObjectId;
@@ -47,12 +48,15 @@ export async function findTokenOwner(token: string): Promise<{ tokenId: string; 
   const found = await ApiToken.findOneAndUpdate(
     { tokenHash: digest(token), revokedAt: mongoose.trusted({ $exists: false }), expiresAt: mongoose.trusted({ $gt: now }) },
     { $set: { lastUsedAt: now } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   return found ? { tokenId: String(found._id), userId: String(found.userId) } : undefined;
 }
 
+/** Revokes one of the owner's tokens; false when it is unknown, another's or already revoked. */
 export async function revokeApiToken(tokenId: string, userId: string): Promise<boolean> {
+  // An id from a URL may be anything: only a well-formed one can name a token.
+  if (!OBJECT_ID.test(tokenId)) return false;
   const result = await ApiToken.updateOne(
     { _id: tokenId, userId, revokedAt: mongoose.trusted({ $exists: false }) },
     { $set: { revokedAt: new Date() } },
@@ -60,8 +64,13 @@ export async function revokeApiToken(tokenId: string, userId: string): Promise<b
   return result.modifiedCount > 0;
 }
 
+/** The owner's live tokens (not revoked, not expired), newest first. */
 export async function listApiTokens(userId: string) {
-  const tokens = await ApiToken.find({ userId, revokedAt: mongoose.trusted({ $exists: false }) })
+  const tokens = await ApiToken.find({
+    userId,
+    revokedAt: mongoose.trusted({ $exists: false }),
+    expiresAt: mongoose.trusted({ $gt: new Date() }),
+  })
     .sort({ createdAt: -1 })
     .lean();
   return tokens.map((token) => ({

@@ -67,6 +67,23 @@ export async function peekEmailToken(secret: string, purpose: EmailTokenPurpose)
   }).lean();
 }
 
+/** Makes every unused link of a purpose stop working (a change of address called off). */
+export async function revokeEmailTokens(userId: mongoose.Types.ObjectId | string, purpose: EmailTokenPurpose): Promise<void> {
+  await EmailToken.updateMany({ userId, purpose, usedAt: mongoose.trusted({ $exists: false }) }, { $set: { usedAt: new Date() } });
+}
+
+/** The newest link of a purpose still waiting to be followed (e.g. a change of address). */
+export async function findPendingEmailToken(userId: mongoose.Types.ObjectId | string, purpose: EmailTokenPurpose) {
+  return EmailToken.findOne({
+    userId,
+    purpose,
+    usedAt: mongoose.trusted({ $exists: false }),
+    expiresAt: mongoose.trusted({ $gt: new Date() }),
+  })
+    .sort({ expiresAt: -1 })
+    .lean();
+}
+
 /**
  * Uses a link up, atomically: of two concurrent clicks only one succeeds.
  * Resolves to the token's user and address, or undefined when unknown, used or expired.
@@ -81,6 +98,6 @@ export async function consumeEmailToken(secret: string, purpose: EmailTokenPurpo
       expiresAt: mongoose.trusted({ $gt: now }),
     },
     { $set: { usedAt: now } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
 }
