@@ -18,6 +18,8 @@ import { bearerAuthentication } from './accounts/bearer';
 import { createPassport, sessionAuthentication } from './accounts/authentication';
 import { accountPages } from './accounts/pages';
 import { passwordResetPages } from './accounts/reset-pages';
+import { profileApi } from './profile/api';
+import { profilePages } from './profile/pages';
 import type { AccountsContext } from './accounts/service';
 import { csrfProtection } from './http/csrf';
 import { sessionMiddleware } from './http/session';
@@ -25,6 +27,10 @@ import { resolveSessionSecret } from './http/session-secret';
 import type { Mailer } from './mail/mailer';
 import type { Logger } from './logger';
 import { referenceApi } from './reference/api';
+import { usersApi } from './users/api';
+import { userPages } from './users/pages';
+import { deriveKey } from './two-factor/codes';
+import { requireTwoFactorSetup, twoFactorPages } from './two-factor/pages';
 import { APP_VERSION } from './version';
 
 export interface AppDependencies {
@@ -74,21 +80,26 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(cookieParser());
   app.use(languageMiddleware(i18n, { secureCookies: config.secureCookies }));
 
-  const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log };
+  const sessionSecret = resolveSessionSecret(config);
+  const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([bearerAuthentication, referenceApi(), accountsApi(accounts)]));
+  app.use('/api/v1', apiRouter([bearerAuthentication, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts)]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
-  app.use(sessionMiddleware({ config, database, secret: resolveSessionSecret(config) }));
+  app.use(sessionMiddleware({ config, database, secret: sessionSecret }));
   app.use(sessionAuthentication(createPassport()));
   app.use(applyUserLanguage);
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }));
   app.use(csrfProtection);
+  app.use(requireTwoFactorSetup);
   app.use(homePages());
   app.use(accountPages(accounts));
   app.use(passwordResetPages(accounts));
+  app.use(userPages(accounts));
+  app.use(profilePages(accounts));
+  app.use(twoFactorPages(accounts.twoFactor));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ log, showStacks: !config.isProduction }));

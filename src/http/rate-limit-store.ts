@@ -46,14 +46,14 @@ export class MongoRateLimitStore implements Store {
     const open = await RateLimitCounter.findOneAndUpdate(
       { _id: this.id(key), resetAt: mongoose.trusted({ $gt: now }) },
       { $inc: { hits: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (open) return { totalHits: open.hits, resetTime: open.resetAt };
     const resetAt = new Date(now.getTime() + this.windowMs);
     const fresh = await RateLimitCounter.findOneAndUpdate(
       { _id: this.id(key) },
       { $set: { hits: 1, resetAt } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     return { totalHits: fresh?.hits ?? 1, resetTime: fresh?.resetAt ?? resetAt };
   }

@@ -56,6 +56,9 @@ export async function createI18n(options: { defaultLanguage?: Language } = {}): 
       // EJS escapes output; escaping here too would show &amp; to readers.
       interpolation: { escapeValue: false },
       returnNull: false,
+      // Never write keys a request asked for back to the locale files (advisory: a reader could
+      // otherwise plant strings); missing keys are caught by the locale tests instead.
+      saveMissing: false,
     });
   return instance;
 }

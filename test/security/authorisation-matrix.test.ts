@@ -1,0 +1,195 @@
+/**
+ * The authorisation matrix: for every route of the real app, what each kind of person gets.
+ * A route without an entry fails the test, so nobody adds a page or endpoint without deciding
+ * who may use it. "allowed" means the request passed the access rules (it may still be refused
+ * for its content, e.g. 400); the other outcomes are the ways access is refused.
+ */
+import type { Express } from 'express';
+import request from 'supertest';
+import { buildTestApp } from '../support/app';
+import { useTestDatabase } from '../support/database';
+import { csrfTokenIn } from '../support/forms';
+import { createApiToken } from '../../src/accounts/api-token';
+import { createTargetAccount, type Persona, PERSONAS, type SignedInPersona, signInPersona, TARGET_COUNTRY } from '../support/personas';
+import { listRoutes } from '../support/routes';
+
+const db = useTestDatabase(__filename);
+let app: Express;
+const signedIn = new Map<Persona, SignedInPersona>();
+
+type Outcome = 'allowed' | 'sign-in' | 'forbidden' | 'not-found';
+type Expectations = Record<Persona, Outcome>;
+
+interface Call {
+  path: string;
+  body?: Record<string, unknown>;
+}
+
+interface Entry {
+  expect: Expectations;
+  /** The concrete request (ids filled in); the route itself when absent. */
+  call?: (who: SignedInPersona) => Promise<Call> | Call;
+  /** The request ends or changes the caller's own session or token: use a fresh sign-in. */
+  fresh?: boolean;
+}
+
+const everyone = (outcome: Outcome): Expectations =>
+  Object.fromEntries(PERSONAS.map((persona) => [persona, outcome])) as Expectations;
+const PUBLIC = everyone('allowed');
+const SIGNED_IN: Expectations = { ...everyone('allowed'), anonymous: 'sign-in' };
+const ADMINS: Expectations = { ...everyone('forbidden'), anonymous: 'sign-in', admin: 'allowed' };
+/** Managing accounts: coordinators for the stakeholders and trainers of their countries. */
+const MANAGERS: Expectations = { ...ADMINS, coordinatorInScope: 'allowed', coordinatorOutOfScope: 'allowed' };
+/** Acting on one stakeholder of the target country: hidden from a coordinator of elsewhere. */
+const MANAGERS_IN_SCOPE: Expectations = { ...ADMINS, coordinatorInScope: 'allowed', coordinatorOutOfScope: 'not-found' };
+
+/** A fresh stakeholder of the target country, so one person's change does not affect the next. */
+const onTarget = (path: (id: string) => string, body?: Record<string, unknown>) => async () => ({
+  path: path(await createTargetAccount()),
+  ...(body ? { body } : {}),
+});
+let created = 0;
+const newAccount = () => {
+  created += 1;
+  return { email: `new-${created}@example.org`, name: `New ${created}`, roles: ['stakeholder'], country: TARGET_COUNTRY, language: 'en' };
+};
+
+const MATRIX: Record<string, Entry> = {
+  // Public pages and reference data.
+  'GET /': { expect: PUBLIC },
+  'GET /healthz': { expect: PUBLIC },
+  'GET /privacy': { expect: PUBLIC },
+  'GET /register': { expect: PUBLIC },
+  'POST /register': { expect: PUBLIC },
+  'GET /sign-in': { expect: PUBLIC },
+  'POST /sign-in': { expect: PUBLIC },
+  'POST /sign-out': { expect: PUBLIC, fresh: true },
+  'GET /verify-email': { expect: PUBLIC },
+  'POST /verify-email/resend': { expect: SIGNED_IN },
+  'GET /reset-password': { expect: PUBLIC },
+  'POST /reset-password': { expect: PUBLIC },
+  'POST /reset-password/new': { expect: PUBLIC },
+  'GET /api/v1/countries': { expect: PUBLIC },
+  'GET /api/v1/cities': { expect: PUBLIC },
+  'GET /api/v1/organisations': { expect: PUBLIC },
+  'POST /api/v1/auth/register': { expect: PUBLIC },
+  'POST /api/v1/auth/tokens': { expect: PUBLIC },
+
+  // The signed-in person's own account.
+  'GET /api/v1/me': { expect: SIGNED_IN },
+  'DELETE /api/v1/auth/tokens/current': { expect: SIGNED_IN, fresh: true },
+  // The second step of sign-in exists only after a right password: everyone else starts over.
+  'GET /sign-in/two-factor': { expect: everyone('sign-in') },
+  'POST /sign-in/two-factor': { expect: everyone('sign-in') },
+  'GET /profile/two-factor': { expect: SIGNED_IN },
+  'GET /profile/two-factor/setup': { expect: SIGNED_IN },
+  'POST /profile/two-factor/setup': { expect: SIGNED_IN },
+  'POST /profile/two-factor/confirm': { expect: SIGNED_IN },
+  'POST /profile/two-factor/recovery-codes': { expect: SIGNED_IN },
+  'GET /profile': { expect: SIGNED_IN },
+  'POST /profile/details': { expect: SIGNED_IN },
+  'POST /profile/email': { expect: SIGNED_IN },
+  'POST /profile/email/cancel': { expect: SIGNED_IN },
+  'POST /profile/password': { expect: SIGNED_IN },
+  'POST /profile/tokens': { expect: SIGNED_IN },
+  'POST /profile/tokens/:id/revoke': {
+    expect: SIGNED_IN,
+    call: async (who) => ({ path: `/profile/tokens/${who.userId ? (await createApiToken(who.userId, 'spare')).id : '000000000000000000000000'}/revoke` }),
+  },
+  'PATCH /api/v1/me': { expect: SIGNED_IN, call: () => ({ path: '/api/v1/me', body: { sector: 'education' } }) },
+  'GET /api/v1/auth/tokens': { expect: SIGNED_IN },
+  'DELETE /api/v1/auth/tokens/:id': {
+    expect: SIGNED_IN,
+    call: async (who) => ({ path: `/api/v1/auth/tokens/${who.userId ? (await createApiToken(who.userId, 'spare')).id : '000000000000000000000000'}` }),
+  },
+  // Links from mails work on any device, signed in or not: the token is the proof.
+  'GET /invitation': { expect: PUBLIC },
+  'GET /profile/email/confirm': { expect: PUBLIC },
+  'POST /invitation': { expect: PUBLIC },
+
+  // Administration of accounts.
+  'GET /admin/users': { expect: MANAGERS },
+  'GET /admin/users/new': { expect: MANAGERS },
+  'POST /admin/users/new': {
+    expect: { ...MANAGERS, coordinatorOutOfScope: 'forbidden' },
+    call: () => ({ path: '/admin/users/new', body: newAccount() }),
+  },
+  'GET /admin/users/:id': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/admin/users/${id}`) },
+  'POST /admin/users/:id/roles': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/admin/users/${id}/roles`, { roles: 'trainer' }) },
+  'POST /admin/users/:id/status': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/admin/users/${id}/status`, { status: 'disabled' }) },
+  'POST /admin/users/:id/invitation': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/admin/users/${id}/invitation`) },
+  'POST /admin/users/:id/scope': {
+    expect: { ...ADMINS, coordinatorOutOfScope: 'not-found' },
+    call: onTarget((id) => `/admin/users/${id}/scope`, { scopeCountries: TARGET_COUNTRY }),
+  },
+  'GET /admin/audit': { expect: ADMINS },
+  'GET /api/v1/users': { expect: MANAGERS },
+  'POST /api/v1/users': {
+    expect: { ...MANAGERS, coordinatorOutOfScope: 'forbidden' },
+    call: () => ({ path: '/api/v1/users', body: newAccount() }),
+  },
+  'GET /api/v1/users/:id': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/api/v1/users/${id}`) },
+  'PATCH /api/v1/users/:id': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/api/v1/users/${id}`, { status: 'disabled' }) },
+  'GET /api/v1/audit-events': { expect: ADMINS },
+
+  // Required for coordinators and admins: they may not turn it off.
+  'POST /profile/two-factor/disable': {
+    expect: { ...SIGNED_IN, coordinatorInScope: 'forbidden', coordinatorOutOfScope: 'forbidden', admin: 'forbidden' },
+    call: () => ({ path: '/profile/two-factor/disable', body: { password: 'not the password' } }),
+  },
+};
+
+let clientAddress = 0;
+/** Each request from its own address, so the abuse limits (per address) stay out of the way. */
+const nextAddress = () => {
+  clientAddress += 1;
+  return `10.${(clientAddress >> 16) & 255}.${(clientAddress >> 8) & 255}.${clientAddress & 255}`;
+};
+
+function outcomeOf(status: number, location: string | undefined, api: boolean): Outcome | `error ${number}` {
+  if (status >= 500) return `error ${status}`;
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (api) return status === 401 ? 'sign-in' : 'allowed';
+  if ((status === 302 || status === 303) && location && /^\/sign-in(\?|$)/.test(location)) return 'sign-in';
+  return 'allowed';
+}
+
+async function perform(route: string, entry: Entry, persona: Persona): Promise<Outcome | `error ${number}`> {
+  const [method, routePath] = route.split(' ') as [string, string];
+  const who = entry.fresh ? await signInPersona(app, persona) : signedIn.get(persona)!;
+  const { path, body = {} } = entry.call ? await entry.call(who) : { path: routePath };
+  const api = path.startsWith('/api/');
+  if (api) {
+    let call = request(app)[method.toLowerCase() as 'get'](path).set('X-Forwarded-For', nextAddress());
+    if (who.token) call = call.set('Authorization', `Bearer ${who.token}`);
+    const res = method === 'GET' || method === 'DELETE' ? await call : await call.send(body);
+    return outcomeOf(res.status, res.headers.location, true);
+  }
+  // A form carries the CSRF token of a page the person can open, as their browser would send it.
+  // (Fetched first: the agent attaches its cookies when a request is built.)
+  const csrf = method === 'GET' ? undefined : csrfTokenIn((await who.agent.get(who.userId ? '/privacy' : '/sign-in').expect(200)).text);
+  const call = who.agent[method.toLowerCase() as 'get'](path).set('X-Forwarded-For', nextAddress());
+  const res = csrf === undefined ? await call : await call.type('form').send({ ...body, _csrf: csrf });
+  return outcomeOf(res.status, res.headers.location, false);
+}
+
+beforeAll(async () => {
+  app = await buildTestApp(db.database(), { TRUST_PROXY: 'true' });
+  for (const persona of PERSONAS) signedIn.set(persona, await signInPersona(app, persona));
+});
+
+it('has an entry for every route of the app, and no entry for a route that is gone', () => {
+  const routes = listRoutes(app);
+  expect(routes.filter((route) => !(route in MATRIX))).toEqual([]);
+  expect(Object.keys(MATRIX).filter((route) => !routes.includes(route))).toEqual([]);
+});
+
+describe.each(Object.entries(MATRIX))('%s', (route, entry) => {
+  it('answers each kind of person as the matrix says', async () => {
+    const outcomes: Record<string, string> = {};
+    for (const persona of PERSONAS) outcomes[persona] = await perform(route, entry, persona);
+    expect(outcomes).toEqual(entry.expect);
+  });
+});
+
