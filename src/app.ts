@@ -28,6 +28,7 @@ import type { Mailer } from './mail/mailer';
 import type { Logger } from './logger';
 import { referenceApi } from './reference/api';
 import { usersApi } from './users/api';
+import { openapiApi } from './openapi/api';
 import { userPages } from './users/pages';
 import { deriveKey } from './two-factor/codes';
 import { requireTwoFactorSetup, twoFactorPages } from './two-factor/pages';
@@ -84,7 +85,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([bearerAuthentication, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts)]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts)]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.

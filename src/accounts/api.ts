@@ -10,7 +10,7 @@ import { registrationLimit, signInLimits } from './limits';
 import { registrationSchema } from './schemas';
 import { type AccountsContext, authenticateWithPassword, getProfile, registerStakeholder } from './service';
 
-const tokenRequestSchema = z.object({
+export const tokenRequestSchema = z.object({
   email: z.string().trim().toLowerCase().max(254),
   password: z.string().max(512),
   otp: z.string().max(20).optional(),

@@ -13,11 +13,11 @@ const countryCode = z
   .transform((code) => code.toUpperCase());
 
 const languageQuery = z.object({ lang: z.string().optional() });
-const citiesQuery = paginationQuery.extend({ country: countryCode.optional() }).extend(languageQuery.shape);
-const organisationsQuery = paginationQuery
+export const citiesQuery = paginationQuery.extend({ country: countryCode.optional() }).extend(languageQuery.shape);
+export const organisationsQuery = paginationQuery
   .extend({ country: countryCode.optional(), type: z.enum(ORGANISATION_TYPES).optional() })
   .extend(languageQuery.shape);
-const countriesQuery = paginationQuery.extend(languageQuery.shape);
+export const countriesQuery = paginationQuery.extend(languageQuery.shape);
 
 export function referenceApi(): Router {
   const router = Router();

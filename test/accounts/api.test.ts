@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import { createApiToken } from '../../src/accounts/api-token';
 import { User } from '../../src/accounts/model';
 import { seedReferenceData } from '../../src/reference/seed';
 import { buildTestApp } from '../support/app';
@@ -69,6 +70,18 @@ describe('API tokens', () => {
 
     await request(app).delete('/api/v1/auth/tokens/current').set('Authorization', `Bearer ${created.body.token}`).expect(204);
     await request(app).get('/api/v1/me').set('Authorization', `Bearer ${created.body.token}`).expect(401);
+  });
+
+  it('serve localised fields in the owner’s language unless ?lang= says otherwise', async () => {
+    // Made directly: this file's registrations already use up the per-address hourly limit.
+    const owner = await User.create({ email: 'lingua@example.pt', name: 'Lingua', passwordHash: 'unused', language: 'pt', emailVerifiedAt: new Date() });
+    const { token } = await createApiToken(String(owner._id), 'script');
+    const inPortuguese = await request(app).get('/api/v1/countries').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(inPortuguese.body.lang).toBe('pt');
+    expect(inPortuguese.body.items.find((country: { code: string }) => country.code === 'DE').name).toBe('Alemanha');
+    const asked = await request(app).get('/api/v1/countries?lang=de').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(asked.body.lang).toBe('de');
+    expect(asked.body.items.find((country: { code: string }) => country.code === 'DE').name).toBe('Deutschland');
   });
 
   it('refuses wrong credentials alike for unknown and known accounts', async () => {

@@ -72,6 +72,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/countries': { expect: PUBLIC },
   'GET /api/v1/cities': { expect: PUBLIC },
   'GET /api/v1/organisations': { expect: PUBLIC },
+  'GET /api/v1/openapi.json': { expect: PUBLIC },
   'POST /api/v1/auth/register': { expect: PUBLIC },
   'POST /api/v1/auth/tokens': { expect: PUBLIC },
 

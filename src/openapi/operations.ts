@@ -1,0 +1,318 @@
+/**
+ * Every `/api/v1` operation, described once: the request schemas are the very ones the
+ * routers validate with, the response schemas those of responses.ts. document.ts turns this
+ * table into OpenAPI 3.1; test/openapi checks it against the real router and real answers.
+ */
+import type { z } from 'zod';
+import { tokenRequestSchema } from '../accounts/api';
+import { registrationSchema } from '../accounts/schemas';
+import { profilePatchSchema } from '../profile/schemas';
+import { citiesQuery, countriesQuery, organisationsQuery } from '../reference/api';
+import { auditListQuery, staffCreationSchema, userListQuery, userUpdateSchema } from '../users/schemas';
+import {
+  auditEventListSchema,
+  cityListSchema,
+  createdUserSchema,
+  meSchema,
+  objectId,
+  newTokenSchema,
+  openApiDocumentSchema,
+  organisationListSchema,
+  countryListSchema,
+  profileSchema,
+  registeredAccountSchema,
+  tokenListSchema,
+  userListSchema,
+  userSchema,
+} from './responses';
+
+export const TAGS = {
+  Accounts: 'Registration, API tokens and the caller’s own account.',
+  Users: 'Account administration, for administrators and coordinators (within their countries).',
+  'Reference data': 'Partner countries, cities and organisations.',
+  Audit: 'The log of changes to accounts, for administrators.',
+  Meta: 'This description of the API.',
+} as const;
+export type Tag = keyof typeof TAGS;
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type SuccessStatus = 200 | 201 | 204;
+/** The error statuses the API uses (docs/api.md, "Conventions"); 5xx are left undescribed. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
+
+export interface PathParameter {
+  description: string;
+  schema: z.ZodType;
+}
+
+export interface Operation {
+  operationId: string;
+  method: Method;
+  /** OpenAPI form (`/users/{id}`), relative to the server URL `/api/v1`. */
+  path: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  /** No token needed: `security: []`. */
+  public: boolean;
+  pathParameters?: Record<string, PathParameter>;
+  /** The schema the router parses `req.query` with. */
+  query?: z.ZodObject;
+  /** The schema the router parses `req.body` with (a JSON object). */
+  body?: z.ZodType;
+  success: { status: SuccessStatus; description: string; schema?: z.ZodType };
+  /** Each refusal the operation can give, with when; all `application/problem+json`. */
+  errors: Partial<Record<ErrorStatus, string>>;
+}
+
+const INVALID_QUERY = 'A query parameter is out of range or unknown to the operation (`errors` tells which).';
+const INVALID_BODY = 'The body is not JSON, or does not match the schema (`errors` tells which field).';
+const TOO_LARGE = 'The body is over 100 kB.';
+const NEEDS_TOKEN = 'No token, or an invalid, expired or revoked one, or the account is disabled.';
+/** bearerAuthentication runs before every public operation but the description itself. */
+const BAD_TOKEN_ON_PUBLIC =
+  'An `Authorization` header was sent with an invalid or expired token (`type` ends `invalid-token`); leave the header out to call anonymously.';
+const RATE_LIMITED = 'Too many attempts from this address (or for this account): wait for `Retry-After` seconds.';
+const NOT_STAFF = 'The caller is neither an administrator nor a coordinator.';
+const USER_ID: Record<string, PathParameter> = {
+  id: { description: "The account's id.", schema: objectId },
+};
+
+export const OPERATIONS: Operation[] = [
+  // Reference data.
+  {
+    operationId: 'listCountries',
+    method: 'get',
+    path: '/countries',
+    tag: 'Reference data',
+    summary: 'List the partner countries',
+    description: 'Names in the served language (`lang`), sorted by them.',
+    public: true,
+    query: countriesQuery,
+    success: { status: 200, description: 'One page of countries.', schema: countryListSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC },
+  },
+  {
+    operationId: 'listCities',
+    method: 'get',
+    path: '/cities',
+    tag: 'Reference data',
+    summary: 'List cities',
+    description: "Optionally of one country. A city's `id` is what a training session's or an account's `city` holds.",
+    public: true,
+    query: citiesQuery,
+    success: { status: 200, description: 'One page of cities.', schema: cityListSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC },
+  },
+  {
+    operationId: 'listOrganisations',
+    method: 'get',
+    path: '/organisations',
+    tag: 'Reference data',
+    summary: 'List partner organisations',
+    description: 'Optionally of one country and of one type.',
+    public: true,
+    query: organisationsQuery,
+    success: { status: 200, description: 'One page of organisations.', schema: organisationListSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC },
+  },
+
+  // Accounts.
+  {
+    operationId: 'register',
+    method: 'post',
+    path: '/auth/register',
+    tag: 'Accounts',
+    summary: 'Register as a stakeholder',
+    description:
+      'Creates a stakeholder account and mails a link to verify the address. The password needs 12 or more characters and must not be common or made of the person’s details. `organisation` is a partner organisation’s id or the name of another one. Rate limited per client address.',
+    public: true,
+    body: registrationSchema,
+    success: { status: 201, description: 'The account was created.', schema: registeredAccountSchema },
+    errors: {
+      400: `${INVALID_BODY} Also a weak password, or an unknown country, city or organisation.`,
+      401: BAD_TOKEN_ON_PUBLIC,
+      409: 'An account with this email exists (`type` ends `email-taken`).',
+      413: TOO_LARGE,
+      429: RATE_LIMITED,
+    },
+  },
+  {
+    operationId: 'createToken',
+    method: 'post',
+    path: '/auth/tokens',
+    tag: 'Accounts',
+    summary: 'Sign in: get an API token',
+    description:
+      'Exchanges email and password (and `otp`, a code of the authenticator app, once two-factor authentication is on) for a token that expires after 30 days. The token acts with its owner’s roles as they are when it is used. Failed attempts count towards the same limits as the web sign-in.',
+    public: true,
+    body: tokenRequestSchema,
+    success: { status: 201, description: 'A new token; it is shown this once.', schema: newTokenSchema },
+    errors: {
+      400: INVALID_BODY,
+      401: 'Wrong email, password or code (`type` ends `invalid-credentials`), or the account needs a code and `otp` is missing (`type` ends `otp-required`).',
+      403: 'Administrators and coordinators must set up two-factor authentication in the web app first (`type` ends `two-factor-setup-required`).',
+      413: TOO_LARGE,
+      429: RATE_LIMITED,
+    },
+  },
+  {
+    operationId: 'listTokens',
+    method: 'get',
+    path: '/auth/tokens',
+    tag: 'Accounts',
+    summary: "List the caller's API tokens",
+    description: 'The live ones (neither expired nor revoked), newest first. Not paged.',
+    public: false,
+    success: { status: 200, description: "The caller's tokens.", schema: tokenListSchema },
+    errors: { 401: NEEDS_TOKEN },
+  },
+  {
+    operationId: 'revokeCurrentToken',
+    method: 'delete',
+    path: '/auth/tokens/current',
+    tag: 'Accounts',
+    summary: 'Sign out: revoke the token of this request',
+    public: false,
+    success: { status: 204, description: 'The token no longer works.' },
+    errors: { 401: NEEDS_TOKEN },
+  },
+  {
+    operationId: 'revokeToken',
+    method: 'delete',
+    path: '/auth/tokens/{id}',
+    tag: 'Accounts',
+    summary: "Revoke one of the caller's tokens",
+    public: false,
+    pathParameters: { id: { description: "The token's id (from the list).", schema: objectId } },
+    success: { status: 204, description: 'The token no longer works.' },
+    errors: { 401: NEEDS_TOKEN, 404: 'No such live token of the caller’s (another person’s token is not found either).' },
+  },
+  {
+    operationId: 'getMe',
+    method: 'get',
+    path: '/me',
+    tag: 'Accounts',
+    summary: "The caller's account",
+    public: false,
+    success: { status: 200, description: "The caller's details.", schema: meSchema },
+    errors: { 401: NEEDS_TOKEN },
+  },
+  {
+    operationId: 'updateMe',
+    method: 'patch',
+    path: '/me',
+    tag: 'Accounts',
+    summary: "Change the caller's details",
+    description:
+      'Each field is optional; `null` (or an empty string) clears `city`, `organisation` and `sector`. Email and password are changed in the web app; unknown fields are refused.',
+    public: false,
+    body: profilePatchSchema,
+    success: { status: 200, description: "The caller's details after the change.", schema: profileSchema },
+    errors: { 400: `${INVALID_BODY} Also an unknown country, city or organisation.`, 401: NEEDS_TOKEN, 413: TOO_LARGE },
+  },
+
+  // Users.
+  {
+    operationId: 'listUsers',
+    method: 'get',
+    path: '/users',
+    tag: 'Users',
+    summary: 'List and search accounts',
+    description: 'Newest first. Coordinators see the accounts of their countries. Unknown query parameters are refused.',
+    public: false,
+    query: userListQuery,
+    success: { status: 200, description: 'One page of accounts.', schema: userListSchema },
+    errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: NOT_STAFF },
+  },
+  {
+    operationId: 'createUser',
+    method: 'post',
+    path: '/users',
+    tag: 'Users',
+    summary: 'Create an account',
+    description:
+      'Administrators create any account; coordinators stakeholders and trainers of their countries. The account counts as verified. Without a password, its owner is mailed an invitation to choose one.',
+    public: false,
+    body: staffCreationSchema,
+    success: { status: 201, description: 'The account was created.', schema: createdUserSchema },
+    errors: {
+      400: `${INVALID_BODY} Also a weak password, no role, or an unknown country, city or organisation.`,
+      401: NEEDS_TOKEN,
+      403: `${NOT_STAFF} Or the roles or country are beyond what the caller may give.`,
+      409: 'An account with this email exists (`type` ends `email-taken`).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'getUser',
+    method: 'get',
+    path: '/users/{id}',
+    tag: 'Users',
+    summary: 'One account',
+    public: false,
+    pathParameters: USER_ID,
+    success: { status: 200, description: 'The account.', schema: userSchema },
+    errors: {
+      401: NEEDS_TOKEN,
+      403: `${NOT_STAFF} Or the account is one the coordinator may see but not manage.`,
+      404: 'No such account, or one outside the coordinator’s countries.',
+    },
+  },
+  {
+    operationId: 'updateUser',
+    method: 'patch',
+    path: '/users/{id}',
+    tag: 'Users',
+    summary: "Change an account's roles, country scope or status",
+    description: 'Disabling an account ends its sessions and stops its tokens at once. Every change is written to the audit log.',
+    public: false,
+    pathParameters: USER_ID,
+    body: userUpdateSchema,
+    success: { status: 200, description: 'The account after the change.', schema: userSchema },
+    errors: {
+      400: `${INVALID_BODY} Also no role left, or an unknown country.`,
+      401: NEEDS_TOKEN,
+      403: `${NOT_STAFF} Or the change is beyond what the caller may make.`,
+      404: 'No such account, or one outside the coordinator’s countries.',
+      409: 'The change would lock administrators out (their own account, the last administrator), or the account changed meanwhile.',
+      413: TOO_LARGE,
+    },
+  },
+
+  // Audit.
+  {
+    operationId: 'listAuditEvents',
+    method: 'get',
+    path: '/audit-events',
+    tag: 'Audit',
+    summary: 'Read the audit log',
+    description: 'Newest first. Unknown query parameters are refused.',
+    public: false,
+    query: auditListQuery,
+    success: { status: 200, description: 'One page of events.', schema: auditEventListSchema },
+    errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not an administrator.' },
+  },
+
+  // Meta.
+  {
+    operationId: 'getOpenApiDocument',
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'Meta',
+    summary: 'This OpenAPI 3.1 description',
+    description: 'Served without reading any token.',
+    public: true,
+    success: { status: 200, description: 'The OpenAPI document.', schema: openApiDocumentSchema },
+    errors: {},
+  },
+];
+
+/** Named request and response schemas: `#/components/schemas/<name>`. */
+export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
+  Registration: registrationSchema,
+  TokenRequest: tokenRequestSchema,
+  ProfilePatch: profilePatchSchema,
+  NewUser: staffCreationSchema,
+  UserUpdate: userUpdateSchema,
+};

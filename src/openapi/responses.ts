@@ -1,0 +1,199 @@
+/**
+ * What `/api/v1` answers, as zod schemas. The OpenAPI document is generated from these, and
+ * test/openapi parses real responses with these very objects, so the two cannot drift apart.
+ *
+ * Objects are strict on purpose: a field the server starts sending without describing it here
+ * fails the test. The document itself leaves response objects open (document.ts), because the
+ * contract lets fields be added (docs/api.md) and clients must tolerate them.
+ */
+import { z } from 'zod';
+import { ACCOUNT_STATUSES, ROLES, SECTORS } from '../accounts/model';
+import { AUDIT_ACTIONS } from '../audit/model';
+import { MAX_PAGE_SIZE } from '../http/pagination';
+import { SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { ORGANISATION_TYPES, PHASES } from '../reference/model';
+
+/** A database id: 24 hexadecimal digits. */
+export const objectId = z.string().regex(/^[a-f\d]{24}$/);
+const timestamp = z.iso.datetime({ offset: true });
+const countryCode = z.string().regex(/^[A-Z]{2}$/);
+const language = z.enum(SUPPORTED_LANGUAGES);
+const count = z.number().int().min(0);
+
+export const fieldErrorSchema = z
+  .strictObject({
+    path: z.string().meta({ description: 'The field, dotted for nested ones (`roles.0`); empty for the whole body.' }),
+    message: z.string().meta({ description: "What is wrong, in the reader's language." }),
+  })
+  .meta({ description: 'A problem with one input field.' });
+
+/** RFC 9457 problem details, as src/http/error-handler.ts sends them. */
+export const problemSchema = z
+  .strictObject({
+    type: z.string().meta({ description: 'A URI reference ending with a stable code, e.g. `/problems/validation`, `/problems/otp-required`.' }),
+    title: z.string().meta({ description: "A short, human title in the reader's language." }),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().optional(),
+    errors: z.array(fieldErrorSchema).optional().meta({ description: 'For 400 (and some 409): what is wrong with which field.' }),
+  })
+  .meta({ description: 'An error (`application/problem+json`).' });
+
+/** `{items, total, page, pageSize}`: every paged list. */
+function pageOf<Item extends z.ZodType>(item: Item) {
+  return z.strictObject({
+    items: z.array(item),
+    total: count.meta({ description: 'How many items match, on all pages.' }),
+    page: z.number().int().min(1),
+    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE),
+  });
+}
+
+/** A paged list of localised items: `lang` tells which language was actually served. */
+function localisedPageOf<Item extends z.ZodType>(item: Item) {
+  return pageOf(item).extend({ lang: language.meta({ description: 'The language the names are in.' }) });
+}
+
+// Reference data.
+export const countrySchema = z.strictObject({
+  code: countryCode.meta({ description: 'ISO 3166-1 alpha-2.' }),
+  euCode: z.string().regex(/^[A-Z]{2}$/).meta({ description: 'The EU style code (EL for Greece).' }),
+  name: z.string().meta({ description: "The country's name in the served language." }),
+  languages: z.array(language),
+});
+export const citySchema = z.strictObject({
+  id: z.string().meta({ description: 'A stable slug; the `city` of a session or an account.' }),
+  name: z.string(),
+  localName: z.string().meta({ description: 'The name as its own people write it.' }),
+  country: countryCode,
+  partner: z.boolean().meta({ description: 'Whether the city is a LIAISE partner.' }),
+  phases: z.array(z.enum(PHASES)),
+});
+export const organisationSchema = z.strictObject({
+  id: z.string().meta({ description: 'A stable slug; what `organisation` takes for a partner organisation.' }),
+  name: z.string(),
+  localName: z.string(),
+  type: z.enum(ORGANISATION_TYPES),
+  country: countryCode,
+  city: z.string().optional().meta({ description: "The city's id, when the organisation belongs to one." }),
+  phases: z.array(z.enum(PHASES)),
+  role: z.enum(['lead', 'partner', 'associated']),
+});
+export const countryListSchema = localisedPageOf(countrySchema);
+export const cityListSchema = localisedPageOf(citySchema);
+export const organisationListSchema = localisedPageOf(organisationSchema);
+
+// Accounts.
+/** `POST /auth/register`. */
+export const registeredAccountSchema = z.strictObject({ id: objectId, email: z.email(), roles: z.array(z.enum(ROLES)) });
+
+export const newTokenSchema = z.strictObject({
+  token: z.string().meta({ description: 'The token itself, shown this once: send it as `Authorization: Bearer <token>`.' }),
+  expiresAt: timestamp,
+});
+
+export const tokenSchema = z.strictObject({
+  id: objectId,
+  name: z.string(),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  current: z.boolean().meta({ description: 'Whether this is the token the request was made with.' }),
+});
+/** The caller's live tokens, newest first; not paged (a person has few). */
+export const tokenListSchema = z.strictObject({ items: z.array(tokenSchema) });
+
+const profileFields = {
+  id: objectId,
+  email: z.email(),
+  name: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  country: countryCode.nullable(),
+  city: z.string().nullable().meta({ description: "A city's id (or a name given at registration)." }),
+  organisation: z.string().nullable().meta({ description: "The organisation's name." }),
+  organisationId: z.string().nullable().meta({ description: "The partner organisation's id; null for another organisation." }),
+  sector: z.enum(SECTORS).nullable(),
+  language: language,
+  emailVerified: z.boolean(),
+};
+/** `PATCH /me`. */
+export const profileSchema = z.strictObject(profileFields);
+/** `GET /me`. */
+export const meSchema = z.strictObject({ ...profileFields, twoFactorEnabled: z.boolean() });
+
+// Users and the audit log.
+export const userSchema = z.strictObject({
+  id: objectId,
+  email: z.email(),
+  name: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  status: z.enum(ACCOUNT_STATUSES),
+  country: countryCode.nullable(),
+  city: z.string().nullable(),
+  organisation: z.string().nullable(),
+  scopeCountries: z.array(countryCode).meta({ description: "A coordinator's countries; empty means all." }),
+  emailVerified: z.boolean(),
+  createdAt: timestamp,
+  lastSignInAt: timestamp.nullable(),
+});
+export const userListSchema = pageOf(userSchema);
+
+/** `POST /users`. */
+export const createdUserSchema = z.strictObject({
+  id: objectId,
+  email: z.email(),
+  roles: z.array(z.enum(ROLES)),
+  invitationSent: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Only for an account made without a password: whether the invitation to choose one was mailed.' }),
+});
+
+export const auditEventSchema = z.strictObject({
+  id: objectId,
+  actor: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('user'), id: objectId, email: z.email(), name: z.string() }),
+    z.strictObject({ type: z.literal('system'), name: z.string() }),
+  ]),
+  action: z.enum(AUDIT_ACTIONS),
+  target: z.strictObject({
+    type: z.literal('user'),
+    id: objectId,
+    label: z.string().meta({ description: 'How the record read then (an email).' }),
+  }),
+  before: z.record(z.string(), z.unknown()).meta({ description: 'The changed fields as they were.' }),
+  after: z.record(z.string(), z.unknown()).meta({ description: 'The changed fields as they became.' }),
+  at: timestamp,
+  requestId: z.string().nullable(),
+});
+export const auditEventListSchema = pageOf(auditEventSchema);
+
+/** `GET /openapi.json`: only its outline; the validators of OpenAPI check the rest. */
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+/** Named response schemas: `#/components/schemas/<name>`. Anything named here is referenced, not repeated. */
+export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
+  Problem: problemSchema,
+  FieldError: fieldErrorSchema,
+  Country: countrySchema,
+  CountryList: countryListSchema,
+  City: citySchema,
+  CityList: cityListSchema,
+  Organisation: organisationSchema,
+  OrganisationList: organisationListSchema,
+  RegisteredAccount: registeredAccountSchema,
+  NewToken: newTokenSchema,
+  Token: tokenSchema,
+  TokenList: tokenListSchema,
+  Profile: profileSchema,
+  Me: meSchema,
+  User: userSchema,
+  UserList: userListSchema,
+  CreatedUser: createdUserSchema,
+  AuditEvent: auditEventSchema,
+  AuditEventList: auditEventListSchema,
+  OpenApiDocument: openApiDocumentSchema,
+};

@@ -1,0 +1,484 @@
+/**
+ * Keeps `GET /api/v1/openapi.json` true:
+ * - it describes exactly the operations the real router answers, no more, no fewer;
+ * - every response it documents, success and refusal alike, is produced here by a real request
+ *   against the real app, and the body is accepted by the very zod schema the document was
+ *   generated from (problem documents by `Problem`);
+ * - the document is valid OpenAPI 3.1 (@seriousme/openapi-schema-validator, run in plain
+ *   Node because it is ESM-only), its `$ref`s resolve, path parameters are declared, ids unique.
+ */
+import { spawnSync } from 'node:child_process';
+import type { Express } from 'express';
+import request, { type Response, type Test } from 'supertest';
+import type { z } from 'zod';
+import { createApiToken } from '../../src/accounts/api-token';
+import { type Role, User } from '../../src/accounts/model';
+import { hashPassword } from '../../src/accounts/passwords';
+import { API_BODY_LIMIT } from '../../src/http/api-router';
+import { MAX_PAGE_SIZE } from '../../src/http/pagination';
+import { buildOpenApiDocument, JSON_TYPE, type OpenApiDocument, PROBLEM_TYPE, SERVER_URL } from '../../src/openapi/document';
+import { type Method, type Operation, OPERATIONS, TAGS } from '../../src/openapi/operations';
+import { problemSchema } from '../../src/openapi/responses';
+import { seedReferenceData } from '../../src/reference/seed';
+import { PROJECT_ROOT } from '../../src/version';
+import { buildTestApp } from '../support/app';
+import { useTestDatabase } from '../support/database';
+import { listRoutes } from '../support/routes';
+import { type AuthenticatorApp, giveTwoFactor } from '../support/two-factor';
+
+const db = useTestDatabase(__filename);
+let app: Express;
+const document = buildOpenApiDocument();
+
+// ---------------------------------------------------------------------------------------------
+// The people the requests are made by (made directly in the database, as test/support/personas.ts does).
+
+const PASSWORD = 'a passphrase for describing the api';
+const NO_SUCH_ID = '0123456789abcdef01234567';
+let passwordHash: Promise<string> | undefined;
+let serial = 0;
+
+interface Person {
+  id: string;
+  email: string;
+  token: string;
+  phone?: AuthenticatorApp;
+}
+
+async function makePerson(roles: Role[], options: { country?: string; scopeCountries?: string[]; twoFactor?: boolean } = {}): Promise<Person> {
+  serial += 1;
+  passwordHash ??= hashPassword(PASSWORD);
+  const user = await User.create({
+    email: `${roles[0]}-${serial}@example.org`,
+    name: `${roles[0]} ${serial}`,
+    passwordHash: await passwordHash,
+    roles,
+    country: options.country ?? 'BE',
+    scopeCountries: options.scopeCountries ?? [],
+    emailVerifiedAt: new Date(),
+  });
+  const id = String(user._id);
+  const phone = options.twoFactor ? await giveTwoFactor(id) : undefined;
+  const { token } = await createApiToken(id, 'openapi test');
+  return { id, email: user.email, token, ...(phone ? { phone } : {}) };
+}
+
+let stakeholder: Person;
+let admin: Person;
+let coordinator: Person;
+let coordinatorElsewhere: Person;
+/** A coordinator who has not set up two-factor authentication yet. */
+let coordinatorWithoutTwoFactor: Person;
+/** The stakeholder the administration requests act on. */
+let target: Person;
+
+beforeAll(async () => {
+  await seedReferenceData();
+  app = await buildTestApp(db.database(), { TRUST_PROXY: 'true' });
+  stakeholder = await makePerson(['stakeholder']);
+  admin = await makePerson(['admin'], { twoFactor: true });
+  coordinator = await makePerson(['coordinator'], { scopeCountries: ['BE'], twoFactor: true });
+  coordinatorElsewhere = await makePerson(['coordinator'], { scopeCountries: ['SE'], twoFactor: true });
+  coordinatorWithoutTwoFactor = await makePerson(['coordinator'], { scopeCountries: ['BE'] });
+  target = await makePerson(['stakeholder']);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Requests.
+
+let clientAddress = 0;
+/** Each request from its own address, so the abuse limits stay out of the way unless a case wants them. */
+const nextAddress = () => {
+  clientAddress += 1;
+  return `10.${(clientAddress >> 16) & 255}.${(clientAddress >> 8) & 255}.${clientAddress & 255}`;
+};
+
+interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Raw body text, sent as JSON. */
+  raw?: string;
+  address?: string;
+}
+
+function call(method: Method, path: string, options: CallOptions = {}): Test {
+  let test = request(app)[method](`${SERVER_URL}${path}`).set('X-Forwarded-For', options.address ?? nextAddress());
+  if (options.token) test = test.set('Authorization', `Bearer ${options.token}`);
+  if (options.raw !== undefined) return test.set('Content-Type', 'application/json').send(options.raw);
+  return options.body === undefined ? test : test.send(options.body as object);
+}
+
+const BAD_TOKEN = 'liaise_this-token-was-never-issued';
+/** A JSON body just over the API's limit. */
+const TOO_LARGE = JSON.stringify({ padding: 'x'.repeat(Number.parseInt(API_BODY_LIMIT, 10) * 1024 + 1) });
+
+/** `limit` refused attempts from one address, then one more: the one the limit refuses. */
+async function pastTheLimit(method: Method, path: string, limit: number): Promise<Response> {
+  const address = `192.0.2.${serial % 250}`;
+  serial += 1;
+  for (let attempt = 0; attempt < limit; attempt += 1) await call(method, path, { body: {}, address }).expect(400);
+  return call(method, path, { body: {}, address });
+}
+
+const endsWith = (code: string) => (res: Response) => expect(String(res.body.type)).toMatch(new RegExp(`/${code}$`));
+
+interface Case {
+  /** A request (supertest's Test is a promise of its response). */
+  send: () => PromiseLike<Response>;
+  check?: (res: Response) => void | Promise<void>;
+}
+
+let created = 0;
+const newAccount = (overrides: Record<string, unknown> = {}) => {
+  created += 1;
+  return { email: `described-${created}@example.org`, name: `Described ${created}`, country: 'BE', ...overrides };
+};
+
+/**
+ * For each operation and each status its description documents, requests that produce that
+ * status. Run in this order, one after another.
+ */
+const CASES: Record<string, Partial<Record<number, Case[]>>> = {
+  listCountries: {
+    200: [{ send: () => call('get', '/countries') }, { send: () => call('get', '/countries?lang=el&pageSize=3&page=2') }],
+    400: [{ send: () => call('get', `/countries?pageSize=${MAX_PAGE_SIZE + 1}`) }],
+    401: [{ send: () => call('get', '/countries', { token: BAD_TOKEN }), check: endsWith('invalid-token') }],
+  },
+  listCities: {
+    200: [{ send: () => call('get', '/cities') }, { send: () => call('get', '/cities?country=be&lang=nl') }],
+    400: [{ send: () => call('get', '/cities?country=Belgium') }],
+    401: [{ send: () => call('get', '/cities', { token: BAD_TOKEN }) }],
+  },
+  listOrganisations: {
+    200: [{ send: () => call('get', '/organisations') }, { send: () => call('get', '/organisations?type=city&country=ES') }],
+    400: [{ send: () => call('get', '/organisations?type=club') }],
+    401: [{ send: () => call('get', '/organisations', { token: BAD_TOKEN }) }],
+  },
+  register: {
+    201: [{ send: () => call('post', '/auth/register', { body: newAccount({ email: 'registrant@example.org', password: PASSWORD, language: 'fr' }) }) }],
+    400: [
+      { send: () => call('post', '/auth/register', { body: newAccount({ email: 'not an address', password: PASSWORD }) }) },
+      { send: () => call('post', '/auth/register', { raw: '{"email": ' }), check: endsWith('malformed-json') },
+    ],
+    401: [{ send: () => call('post', '/auth/register', { token: BAD_TOKEN, body: newAccount({ password: PASSWORD }) }) }],
+    409: [{ send: () => call('post', '/auth/register', { body: newAccount({ email: stakeholder.email, password: PASSWORD }) }), check: endsWith('email-taken') }],
+    413: [{ send: () => call('post', '/auth/register', { raw: TOO_LARGE }) }],
+    429: [{ send: () => pastTheLimit('post', '/auth/register', 10) }],
+  },
+  createToken: {
+    201: [
+      { send: () => call('post', '/auth/tokens', { body: { email: stakeholder.email, password: PASSWORD, name: 'script' } }) },
+      { send: () => call('post', '/auth/tokens', { body: { email: admin.email, password: PASSWORD, otp: admin.phone!.nextCode() } }) },
+    ],
+    400: [{ send: () => call('post', '/auth/tokens', { body: { email: stakeholder.email } }) }],
+    401: [
+      { send: () => call('post', '/auth/tokens', { body: { email: stakeholder.email, password: 'not the password' } }), check: endsWith('invalid-credentials') },
+      { send: () => call('post', '/auth/tokens', { body: { email: admin.email, password: PASSWORD } }), check: endsWith('otp-required') },
+    ],
+    403: [
+      {
+        send: () => call('post', '/auth/tokens', { body: { email: coordinatorWithoutTwoFactor.email, password: PASSWORD } }),
+        check: endsWith('two-factor-setup-required'),
+      },
+    ],
+    413: [{ send: () => call('post', '/auth/tokens', { raw: TOO_LARGE }) }],
+    429: [{ send: () => pastTheLimit('post', '/auth/tokens', 10) }],
+  },
+  listTokens: {
+    200: [
+      {
+        send: () => call('get', '/auth/tokens', { token: stakeholder.token }),
+        check: (res) => expect(res.body.items.filter((token: { current: boolean }) => token.current)).toHaveLength(1),
+      },
+    ],
+    401: [{ send: () => call('get', '/auth/tokens') }],
+  },
+  revokeCurrentToken: {
+    204: [
+      {
+        send: async () => call('delete', '/auth/tokens/current', { token: (await createApiToken(stakeholder.id, 'to sign out')).token }),
+      },
+    ],
+    401: [{ send: () => call('delete', '/auth/tokens/current') }],
+  },
+  revokeToken: {
+    204: [{ send: async () => call('delete', `/auth/tokens/${(await createApiToken(stakeholder.id, 'spare')).id}`, { token: stakeholder.token }) }],
+    401: [{ send: () => call('delete', `/auth/tokens/${NO_SUCH_ID}`) }],
+    404: [
+      { send: () => call('delete', `/auth/tokens/${NO_SUCH_ID}`, { token: stakeholder.token }) },
+      // Someone else's token is not found either.
+      { send: async () => call('delete', `/auth/tokens/${(await createApiToken(admin.id, 'not yours')).id}`, { token: stakeholder.token }) },
+    ],
+  },
+  getMe: {
+    200: [{ send: () => call('get', '/me', { token: stakeholder.token }) }, { send: () => call('get', '/me', { token: admin.token }) }],
+    401: [{ send: () => call('get', '/me') }, { send: () => call('get', '/me', { token: BAD_TOKEN }), check: endsWith('invalid-token') }],
+  },
+  updateMe: {
+    200: [
+      { send: () => call('patch', '/me', { token: stakeholder.token, body: { sector: 'education', city: 'be-liege', organisation: 'Somewhere else' } }) },
+      { send: () => call('patch', '/me', { token: stakeholder.token, body: { city: null, organisation: '', sector: null } }) },
+    ],
+    400: [{ send: () => call('patch', '/me', { token: stakeholder.token, body: { email: 'new@example.org' } }) }],
+    401: [{ send: () => call('patch', '/me', { body: { sector: 'education' } }) }],
+    413: [{ send: () => call('patch', '/me', { token: stakeholder.token, raw: TOO_LARGE }) }],
+  },
+  listUsers: {
+    200: [
+      { send: () => call('get', '/users', { token: admin.token }) },
+      { send: () => call('get', '/users?role=stakeholder&country=be&pageSize=2', { token: coordinator.token }) },
+    ],
+    400: [
+      { send: () => call('get', `/users?pageSize=${MAX_PAGE_SIZE + 1}`, { token: admin.token }) },
+      { send: () => call('get', '/users?sort=email', { token: admin.token }) },
+    ],
+    401: [{ send: () => call('get', '/users') }],
+    403: [{ send: () => call('get', '/users', { token: stakeholder.token }) }],
+  },
+  createUser: {
+    201: [
+      {
+        send: () => call('post', '/users', { token: admin.token, body: newAccount({ roles: ['trainer'], password: PASSWORD, city: 'be-liege' }) }),
+        check: (res) => expect(res.body).not.toHaveProperty('invitationSent'),
+      },
+      {
+        send: () => call('post', '/users', { token: coordinator.token, body: newAccount({ roles: ['stakeholder'] }) }),
+        check: (res) => expect(res.body.invitationSent).toBe(true),
+      },
+    ],
+    400: [{ send: () => call('post', '/users', { token: admin.token, body: newAccount({ roles: [] }) }) }],
+    401: [{ send: () => call('post', '/users', { body: newAccount({ roles: ['trainer'] }) }) }],
+    403: [
+      { send: () => call('post', '/users', { token: stakeholder.token, body: newAccount({ roles: ['trainer'] }) }) },
+      { send: () => call('post', '/users', { token: coordinator.token, body: newAccount({ roles: ['admin'] }) }) },
+    ],
+    409: [{ send: () => call('post', '/users', { token: admin.token, body: newAccount({ email: target.email, roles: ['trainer'] }) }), check: endsWith('email-taken') }],
+    413: [{ send: () => call('post', '/users', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  getUser: {
+    200: [{ send: () => call('get', `/users/${target.id}`, { token: admin.token }) }, { send: () => call('get', `/users/${target.id}`, { token: coordinator.token }) }],
+    401: [{ send: () => call('get', `/users/${target.id}`) }],
+    403: [{ send: () => call('get', `/users/${target.id}`, { token: stakeholder.token }) }],
+    404: [
+      { send: () => call('get', `/users/${NO_SUCH_ID}`, { token: admin.token }) },
+      { send: () => call('get', `/users/${target.id}`, { token: coordinatorElsewhere.token }) },
+    ],
+  },
+  updateUser: {
+    200: [
+      { send: () => call('patch', `/users/${target.id}`, { token: admin.token, body: { roles: ['stakeholder', 'trainer'] } }) },
+      { send: () => call('patch', `/users/${target.id}`, { token: coordinator.token, body: { status: 'disabled' } }) },
+    ],
+    400: [{ send: () => call('patch', `/users/${target.id}`, { token: admin.token, body: { status: 'gone' } }) }],
+    401: [{ send: () => call('patch', `/users/${target.id}`, { body: { status: 'active' } }) }],
+    403: [
+      { send: () => call('patch', `/users/${target.id}`, { token: stakeholder.token, body: { status: 'active' } }) },
+      { send: () => call('patch', `/users/${target.id}`, { token: coordinator.token, body: { roles: ['admin'] } }) },
+    ],
+    404: [{ send: () => call('patch', `/users/${NO_SUCH_ID}`, { token: admin.token, body: { status: 'active' } }) }],
+    409: [{ send: () => call('patch', `/users/${admin.id}`, { token: admin.token, body: { status: 'disabled' } }), check: endsWith('self-lockout') }],
+    413: [{ send: () => call('patch', `/users/${target.id}`, { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  listAuditEvents: {
+    200: [
+      { send: () => call('get', '/audit-events', { token: admin.token }) },
+      { send: () => call('get', `/audit-events?targetId=${target.id}&action=user.disabled`, { token: admin.token }) },
+    ],
+    400: [{ send: () => call('get', '/audit-events?action=user.deleted', { token: admin.token }) }],
+    401: [{ send: () => call('get', '/audit-events') }],
+    403: [{ send: () => call('get', '/audit-events', { token: coordinator.token }) }],
+  },
+  getOpenApiDocument: {
+    200: [
+      {
+        send: () => call('get', '/openapi.json'),
+        // Served as built: exactly the document these tests look at.
+        check: (res) => expect(res.body).toEqual(JSON.parse(JSON.stringify(document))),
+      },
+      // It reads no token, so even a bad one does not stand in the way.
+      { send: () => call('get', '/openapi.json', { token: BAD_TOKEN }) },
+    ],
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers over the document.
+
+const HTTP_METHODS: readonly string[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+function documentedOperations(doc: OpenApiDocument) {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.includes(method))
+      .map(([method, operation]) => ({ path, method, operation })),
+  );
+}
+
+/** `/users/{id}` as Express writes it: `/api/v1/users/:id`. */
+const expressPath = (path: string) => `${SERVER_URL}${path.replace(/\{([^}]+)\}/g, ':$1')}`;
+
+function resolvePointer(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !(key in node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function refsIn(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) refsIn(item, found);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value);
+      else refsIn(value, found);
+    }
+  }
+  return found;
+}
+
+const VALIDATE = `
+import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+const result = await new Validator().validate(JSON.parse(readFileSync(0, 'utf8')));
+process.stdout.write(JSON.stringify(result));
+`;
+
+/** The validator is ESM-only, which Jest's CommonJS runtime cannot load: it runs in plain Node. */
+function validateOpenApi(doc: unknown): { valid: boolean; errors?: unknown } {
+  const run = spawnSync(process.execPath, ['--input-type=module', '--eval', VALIDATE], {
+    cwd: PROJECT_ROOT,
+    input: JSON.stringify(doc),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (run.status !== 0) throw new Error(`the OpenAPI validator did not run: ${run.stderr || run.error?.message}`);
+  return JSON.parse(run.stdout) as { valid: boolean; errors?: unknown };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the operations it describes', () => {
+  it('are exactly the routes of /api/v1: an endpoint added without a description fails here', () => {
+    const routes = listRoutes(app).filter((route) => route.split(' ')[1]!.startsWith(`${SERVER_URL}/`));
+    const described = documentedOperations(document).map(({ method, path }) => `${method.toUpperCase()} ${expressPath(path)}`);
+    expect(described.sort()).toEqual(routes);
+  });
+
+  it('each have a request case for every documented response, and no case for an undocumented one', () => {
+    const documented = Object.fromEntries(OPERATIONS.map((operation) => [operation.operationId, Object.keys(document.paths[operation.path]![operation.method]!.responses).sort()]));
+    const exercised = Object.fromEntries(OPERATIONS.map((operation) => [operation.operationId, Object.keys(CASES[operation.operationId] ?? {}).sort()]));
+    expect(exercised).toEqual(documented);
+    expect(Object.keys(CASES).sort()).toEqual(OPERATIONS.map((operation) => operation.operationId).sort());
+  });
+});
+
+describe.each(OPERATIONS.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
+  '%s',
+  (_name, operation: Operation) => {
+    it('answers as documented, each response from a real request', async () => {
+      const responses = document.paths[operation.path]![operation.method]!.responses;
+      let itemsSeen = false;
+      for (const [status, cases] of Object.entries(CASES[operation.operationId] ?? {})) {
+        const documented = responses[status];
+        expect({ status, documented: Boolean(documented) }).toEqual({ status, documented: true });
+        const mediaTypes = Object.keys(documented!.content ?? {});
+        for (const [index, { send, check }] of (cases ?? []).entries()) {
+          const res = await send();
+          const label = `${operation.operationId} ${status} case ${index + 1}`;
+          expect({ label, status: res.status }).toEqual({ label, status: Number(status) });
+
+          if (Number(status) === 204) {
+            expect({ label, mediaTypes, body: res.text }).toEqual({ label, mediaTypes: [], body: '' });
+          } else if (Number(status) < 300) {
+            expect({ label, mediaTypes }).toEqual({ label, mediaTypes: [JSON_TYPE] });
+            expect(res.headers['content-type']).toMatch(/^application\/json(;|$)/);
+            const schema = operation.success.schema as z.ZodType;
+            const parsed = schema.safeParse(res.body);
+            expect({ label, issues: parsed.error?.issues }).toEqual({ label, issues: undefined });
+            if (Array.isArray((res.body as { items?: unknown }).items) && (res.body as { items: unknown[] }).items.length > 0) itemsSeen = true;
+          } else {
+            expect({ label, mediaTypes }).toEqual({ label, mediaTypes: [PROBLEM_TYPE] });
+            expect(res.headers['content-type']).toMatch(/^application\/problem\+json(;|$)/);
+            const parsed = problemSchema.safeParse(res.body);
+            expect({ label, issues: parsed.error?.issues }).toEqual({ label, issues: undefined });
+            expect(res.body.status).toBe(res.status);
+            if (res.status === 429) expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+          }
+          await check?.(res);
+        }
+      }
+      // An empty list proves nothing about the schema of its items.
+      const isList = operation.success.schema && 'shape' in operation.success.schema && 'items' in (operation.success.schema as z.ZodObject).shape;
+      if (isList) expect({ operation: operation.operationId, itemsSeen }).toEqual({ operation: operation.operationId, itemsSeen: true });
+    });
+  },
+);
+
+describe('the document', () => {
+  it('is served publicly as JSON at /api/v1/openapi.json', async () => {
+    const res = await request(app).get('/api/v1/openapi.json').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toMatchObject({ openapi: '3.1.0', info: { title: 'LIAISE Learning API' }, servers: [{ url: '/api/v1' }] });
+  });
+
+  it('is valid OpenAPI 3.1 by @seriousme/openapi-schema-validator', () => {
+    expect(validateOpenApi(document)).toEqual({ valid: true });
+  });
+
+  it('is judged by a validator that does refuse an invalid document', () => {
+    const broken = { ...document, info: { title: 'no version' }, paths: { '/x': { get: { responses: { 200: { description: 42 } } } } } };
+    expect(validateOpenApi(broken).valid).toBe(false);
+  });
+
+  it('has every $ref resolving within it', () => {
+    const refs = [...new Set(refsIn(document))];
+    expect(refs.length).toBeGreaterThan(10);
+    expect(refs.filter((ref) => resolvePointer(document, ref) === undefined)).toEqual([]);
+  });
+
+  it('declares each path parameter, and only those, on every operation of the path', () => {
+    const problems: string[] = [];
+    for (const { path, method, operation } of documentedOperations(document)) {
+      const inTemplate = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!).sort();
+      const declared = operation.parameters.filter((parameter) => parameter.in === 'path');
+      if (JSON.stringify(declared.map((parameter) => parameter.name).sort()) !== JSON.stringify(inTemplate)) problems.push(`${method} ${path}`);
+      if (declared.some((parameter) => !parameter.required)) problems.push(`${method} ${path}: a path parameter must be required`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives each operation a unique operationId, a summary, a known tag and its security', () => {
+    const operations = documentedOperations(document).map(({ operation }) => operation);
+    const ids = operations.map((operation) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const operation of operations) {
+      expect({ id: operation.operationId, summary: operation.summary.length > 0 }).toEqual({ id: operation.operationId, summary: true });
+      expect(operation.tags.every((tag) => tag in TAGS)).toBe(true);
+      expect([[], [{ bearerAuth: [] }]]).toContainEqual(operation.security);
+    }
+    expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.tags.map((tag) => tag.name).sort()).toEqual([...new Set(operations.flatMap((operation) => operation.tags))].sort());
+  });
+
+  it('describes every parameter, and caps pageSize at the maximum the API enforces', () => {
+    const parameters = documentedOperations(document).flatMap(({ path, method, operation }) =>
+      operation.parameters.map((parameter) => ({ where: `${method} ${path} ${parameter.name}`, parameter })),
+    );
+    expect(parameters.filter(({ parameter }) => !parameter.description).map(({ where }) => where)).toEqual([]);
+    const pageSizes = parameters.filter(({ parameter }) => parameter.name === 'pageSize');
+    expect(pageSizes.length).toBeGreaterThanOrEqual(5);
+    for (const { parameter } of pageSizes) expect(parameter.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE });
+  });
+
+  it('refers errors to the Problem schema, {type, title, status, detail?, errors?: [{path, message}]}', () => {
+    expect(document.components.schemas.Problem).toMatchObject({
+      type: 'object',
+      required: ['type', 'title', 'status'],
+      properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, errors: { type: 'array' } },
+    });
+    expect(document.components.schemas.FieldError).toMatchObject({ required: ['path', 'message'] });
+  });
+});
