@@ -1,5 +1,5 @@
 import { prepareDatabase } from '../startup';
 import { runWithDatabase } from './run-with-database';
 
-/** `npm run seed`: the reference data (and the bootstrap admin), idempotently. */
+/** `npm run seed`: the reference data, the bootstrap admin and the training modules, idempotently. */
 void runWithDatabase(({ config, log }) => prepareDatabase(config, log));
