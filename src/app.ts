@@ -14,6 +14,7 @@ import { VIEWS_DIR } from './http/render';
 import { securityHeaders } from './http/security';
 import { applyUserLanguage, languageMiddleware } from './i18n/middleware';
 import { accountsApi } from './accounts/api';
+import { coursesApi } from './courses/api';
 import { bearerAuthentication } from './accounts/bearer';
 import { createPassport, sessionAuthentication } from './accounts/authentication';
 import { accountPages } from './accounts/pages';
@@ -32,6 +33,7 @@ import { openapiApi } from './openapi/api';
 import { userPages } from './users/pages';
 import { deriveKey } from './two-factor/codes';
 import { requireTwoFactorSetup, twoFactorPages } from './two-factor/pages';
+import { coursePages } from './courses/pages';
 import { APP_VERSION } from './version';
 
 export interface AppDependencies {
@@ -85,7 +87,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts)]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi()]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -101,6 +103,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(userPages(accounts));
   app.use(profilePages(accounts));
   app.use(twoFactorPages(accounts.twoFactor));
+  app.use(coursePages());
 
   app.use(notFoundHandler);
   app.use(errorHandler({ log, showStacks: !config.isProduction }));

@@ -16,7 +16,11 @@ export type Action =
   | 'users.change-scope'
   | 'users.change-status'
   | 'audit.read'
-  | 'sessions.enrol-self';
+  | 'sessions.enrol-self'
+  /** Start, edit and publish course versions, and read drafts (issue 4). */
+  | 'courses.author'
+  /** Read lessons, mark them done and take knowledge checks: any active account. */
+  | 'courses.learn';
 
 export interface UserTarget {
   roles: Role[];
@@ -90,6 +94,11 @@ export function can(user: SessionUser | undefined, action: Action, target?: User
       return false;
     case 'sessions.enrol-self':
       return user.emailVerified;
+    // Content is written by the people who teach it and those who run the programme.
+    case 'courses.author':
+      return hasRole(user, 'trainer') || hasRole(user, 'coordinator');
+    case 'courses.learn':
+      return true;
     default:
       return false;
   }

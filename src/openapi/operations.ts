@@ -3,14 +3,18 @@
  * routers validate with, the response schemas those of responses.ts. document.ts turns this
  * table into OpenAPI 3.1; test/openapi checks it against the real router and real answers.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { tokenRequestSchema } from '../accounts/api';
 import { registrationSchema } from '../accounts/schemas';
+import { courseListQuery, courseVersionQuery, lessonEditSchema, publishSchema } from '../courses/api';
 import { profilePatchSchema } from '../profile/schemas';
 import { citiesQuery, countriesQuery, organisationsQuery } from '../reference/api';
 import { auditListQuery, staffCreationSchema, userListQuery, userUpdateSchema } from '../users/schemas';
 import {
   auditEventListSchema,
+  courseListSchema,
+  courseVersionSchema,
+  lessonEditedSchema,
   cityListSchema,
   createdUserSchema,
   meSchema,
@@ -31,6 +35,7 @@ export const TAGS = {
   Users: 'Account administration, for administrators and coordinators (within their countries).',
   'Reference data': 'Partner countries, cities and organisations.',
   Audit: 'The log of changes to accounts, for administrators.',
+  Courses: 'The training modules, their versions, and writing them (trainers, coordinators, administrators).',
   Meta: 'This description of the API.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -74,6 +79,11 @@ const BAD_TOKEN_ON_PUBLIC =
   'An `Authorization` header was sent with an invalid or expired token (`type` ends `invalid-token`); leave the header out to call anonymously.';
 const RATE_LIMITED = 'Too many attempts from this address (or for this account): wait for `Retry-After` seconds.';
 const NOT_STAFF = 'The caller is neither an administrator nor a coordinator.';
+const NOT_AUTHOR = 'The caller is not a trainer, coordinator or administrator.';
+const COURSE_VERSION: Record<string, PathParameter> = {
+  slug: { description: "The module's slug, e.g. `awareness`.", schema: z.string() },
+  version: { description: 'A version such as `1.1.0`, or `latest` for the latest published one.', schema: z.string() },
+};
 const USER_ID: Record<string, PathParameter> = {
   id: { description: "The account's id.", schema: objectId },
 };
@@ -294,6 +304,91 @@ export const OPERATIONS: Operation[] = [
     errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not an administrator.' },
   },
 
+  // Courses.
+  {
+    operationId: 'listCourses',
+    method: 'get',
+    path: '/courses',
+    tag: 'Courses',
+    summary: 'List the training modules',
+    description: 'In programme order, titles in the served language (`lang`). Authors also see drafts among `versions`.',
+    public: true,
+    query: courseListQuery,
+    success: { status: 200, description: 'One page of modules.', schema: courseListSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC },
+  },
+  {
+    operationId: 'getCourseVersion',
+    method: 'get',
+    path: '/courses/{slug}/versions/{version}',
+    tag: 'Courses',
+    summary: 'One version of a module, with its lessons and check',
+    description:
+      'Text in `lang` where the version has it, else in English. The check shows prompts and options; the right answers and feedback only to authors.',
+    public: true,
+    pathParameters: COURSE_VERSION,
+    query: courseVersionQuery,
+    success: { status: 200, description: 'The version.', schema: courseVersionSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC, 404: 'No such module or version, or a draft and the caller is not an author.' },
+  },
+  {
+    operationId: 'startCourseDraft',
+    method: 'post',
+    path: '/courses/{slug}/versions',
+    tag: 'Courses',
+    summary: 'Start a draft from the latest published version',
+    description: 'The draft gets the next minor version number (1.1.0 → 1.2.0). A module has at most one draft.',
+    public: false,
+    pathParameters: { slug: COURSE_VERSION.slug! },
+    success: { status: 201, description: 'The new draft.', schema: courseVersionSchema },
+    errors: {
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module.',
+      409: 'The module already has a draft (`type` ends `draft-exists`).',
+    },
+  },
+  {
+    operationId: 'editCourseLesson',
+    method: 'put',
+    path: '/courses/{slug}/versions/{version}/lessons/{key}',
+    tag: 'Courses',
+    summary: "Change a draft lesson's text in one language",
+    description: 'Send the `revision` the draft had when you read it: if someone saved since, the edit is refused rather than overwriting theirs.',
+    public: false,
+    pathParameters: { ...COURSE_VERSION, key: { description: "The lesson's key.", schema: z.string() } },
+    body: lessonEditSchema,
+    success: { status: 200, description: 'Saved, with the new revision.', schema: lessonEditedSchema },
+    errors: {
+      400: INVALID_BODY,
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module, version or lesson.',
+      409: 'The version is published or archived and cannot change (`type` ends `immutable`), or the draft was saved by someone else since `revision` (`type` ends `stale-revision`).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'publishCourseVersion',
+    method: 'post',
+    path: '/courses/{slug}/versions/{version}/publish',
+    tag: 'Courses',
+    summary: 'Publish a draft',
+    description: '`changelog` is English text or an object per language. Learners who started an older version stay on it until they choose to switch.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    body: publishSchema,
+    success: { status: 200, description: 'The published version.', schema: courseVersionSchema },
+    errors: {
+      400: INVALID_BODY,
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module or version.',
+      409: 'Not a draft (`immutable`), not newer than the latest published version (`not-newer`), or English text missing, the changelog included (`english-incomplete`, with `errors`).',
+      413: TOO_LARGE,
+    },
+  },
+
   // Meta.
   {
     operationId: 'getOpenApiDocument',
@@ -315,4 +410,6 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   ProfilePatch: profilePatchSchema,
   NewUser: staffCreationSchema,
   UserUpdate: userUpdateSchema,
+  LessonEdit: lessonEditSchema,
+  Publish: publishSchema,
 };

@@ -167,6 +167,48 @@ export const auditEventSchema = z.strictObject({
 });
 export const auditEventListSchema = pageOf(auditEventSchema);
 
+// Courses (issue 4).
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/);
+const versionStatus = z.enum(['draft', 'published', 'archived']);
+const completenessSchema = z
+  .record(language, z.number().min(0).max(1))
+  .meta({ description: 'Per language, the share of lessons, check questions and changelog present (0 to 1).' });
+export const courseSchema = z.strictObject({
+  slug: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  order: z.number().int(),
+  latestVersion: semver.nullable().meta({ description: 'The latest published version; null before the first.' }),
+  versions: z.array(z.strictObject({ version: semver, status: versionStatus, publishedAt: timestamp.nullable() })).meta({ description: 'Newest first; drafts only for authors.' }),
+  languages: z.array(language).meta({ description: 'The languages the latest published version is complete in.' }),
+});
+export const courseListSchema = localisedPageOf(courseSchema);
+const quizQuestionSchema = z.strictObject({
+  key: z.string(),
+  prompt: z.string(),
+  options: z.array(z.strictObject({ key: z.string(), text: z.string() })),
+  correct: z.array(z.string()).optional().meta({ description: 'The right option keys: for authors only.' }),
+  feedback: z.string().optional().meta({ description: 'For authors only; learners get it with their score.' }),
+});
+export const courseVersionSchema = z.strictObject({
+  slug: z.string(),
+  version: semver,
+  status: versionStatus,
+  publishedAt: timestamp.nullable(),
+  lang: language.meta({ description: 'The language served; gaps in it are filled in English (see `completeness`).' }),
+  changelog: z.string().nullable(),
+  lessons: z.array(z.strictObject({ key: z.string(), title: z.string(), body: z.string().meta({ description: 'Markdown.' }), minutes: z.number().int() })),
+  quiz: z.strictObject({ questions: z.array(quizQuestionSchema) }).optional(),
+  completeness: completenessSchema,
+  revision: z.number().int().min(0).optional().meta({ description: 'For authors: the revision to send with the next lesson edit.' }),
+});
+export const lessonEditedSchema = z.strictObject({
+  slug: z.string(),
+  version: semver,
+  revision: z.number().int().min(0).meta({ description: 'The draft’s new revision: send it with the next edit.' }),
+  lesson: z.strictObject({ key: z.string(), lang: language, title: z.string(), body: z.string(), minutes: z.number().int() }),
+});
+
 /** `GET /openapi.json`: only its outline; the validators of OpenAPI check the rest. */
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal('3.1.0'),
@@ -196,4 +238,8 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   AuditEvent: auditEventSchema,
   AuditEventList: auditEventListSchema,
   OpenApiDocument: openApiDocumentSchema,
+  Course: courseSchema,
+  CourseList: courseListSchema,
+  CourseVersion: courseVersionSchema,
+  LessonEdited: lessonEditedSchema,
 };

@@ -14,6 +14,8 @@ import type { z } from 'zod';
 import { createApiToken } from '../../src/accounts/api-token';
 import { type Role, User } from '../../src/accounts/model';
 import { hashPassword } from '../../src/accounts/passwords';
+import { importModules } from '../../src/courses/import';
+import { CourseVersion } from '../../src/courses/model';
 import { API_BODY_LIMIT } from '../../src/http/api-router';
 import { MAX_PAGE_SIZE } from '../../src/http/pagination';
 import { buildOpenApiDocument, JSON_TYPE, type OpenApiDocument, PROBLEM_TYPE, SERVER_URL } from '../../src/openapi/document';
@@ -74,6 +76,7 @@ let target: Person;
 
 beforeAll(async () => {
   await seedReferenceData();
+  await importModules();
   app = await buildTestApp(db.database(), { TRUST_PROXY: 'true' });
   stakeholder = await makePerson(['stakeholder']);
   admin = await makePerson(['admin'], { twoFactor: true });
@@ -287,6 +290,58 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     400: [{ send: () => call('get', '/audit-events?action=user.deleted', { token: admin.token }) }],
     401: [{ send: () => call('get', '/audit-events') }],
     403: [{ send: () => call('get', '/audit-events', { token: coordinator.token }) }],
+  },
+  listCourses: {
+    200: [{ send: () => call('get', '/courses') }, { send: () => call('get', '/courses?lang=pt&pageSize=2&page=2', { token: admin.token }) }],
+    400: [{ send: () => call('get', `/courses?pageSize=${MAX_PAGE_SIZE + 1}`) }],
+    401: [{ send: () => call('get', '/courses', { token: BAD_TOKEN }), check: endsWith('invalid-token') }],
+  },
+  getCourseVersion: {
+    200: [
+      { send: () => call('get', '/courses/awareness/versions/latest?lang=fr'), check: (res) => expect(res.body.quiz.questions[0]).not.toHaveProperty('correct') },
+      { send: () => call('get', '/courses/schools/versions/1.0.0', { token: admin.token }), check: (res) => expect(res.body.quiz.questions[0].correct.length).toBeGreaterThan(0) },
+    ],
+    400: [{ send: () => call('get', '/courses/awareness/versions/latest?lang=xx') }],
+    401: [{ send: () => call('get', '/courses/awareness/versions/latest', { token: BAD_TOKEN }) }],
+    404: [{ send: () => call('get', '/courses/no-such-course/versions/latest') }, { send: () => call('get', '/courses/awareness/versions/9.9.9') }],
+  },
+  startCourseDraft: {
+    201: [{ send: () => call('post', '/courses/local-strategy/versions', { token: coordinator.token }), check: (res) => expect(res.body).toMatchObject({ version: '1.1.0', status: 'draft', revision: 0 }) }],
+    401: [{ send: () => call('post', '/courses/local-strategy/versions') }],
+    403: [{ send: () => call('post', '/courses/local-strategy/versions', { token: stakeholder.token }) }],
+    404: [{ send: () => call('post', '/courses/no-such-course/versions', { token: admin.token }) }],
+    409: [{ send: () => call('post', '/courses/local-strategy/versions', { token: admin.token }), check: endsWith('draft-exists') }],
+  },
+  editCourseLesson: {
+    200: [
+      {
+        send: async () => {
+          const draft = await CourseVersion.findOne({ course: 'local-strategy', status: 'draft' }).lean();
+          return call('put', `/courses/local-strategy/versions/${draft!.version}/lessons/evaluation`, {
+            token: admin.token,
+            body: { lang: 'en', title: 'Monitoring and evaluation', body: 'A revised text.', minutes: 30, revision: draft!.revision },
+          });
+        },
+      },
+    ],
+    400: [{ send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/evaluation', { token: admin.token, body: { lang: 'en' } }) }],
+    401: [{ send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/evaluation', { body: {} }) }],
+    403: [{ send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/evaluation', { token: stakeholder.token, body: {} }) }],
+    404: [{ send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/no-such-lesson', { token: admin.token, body: { lang: 'en', title: 'T', body: 'B', revision: 1 } }) }],
+    409: [
+      { send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/evaluation', { token: admin.token, body: { lang: 'en', title: 'T', body: 'B', revision: 0 } }), check: endsWith('stale-revision') },
+      { send: () => call('put', '/courses/awareness/versions/1.0.0/lessons/signs-and-context', { token: admin.token, body: { lang: 'en', title: 'T', body: 'B', revision: 0 } }), check: endsWith('immutable') },
+    ],
+    413: [{ send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/evaluation', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  publishCourseVersion: {
+    200: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: coordinator.token, body: { changelog: 'Revised the evaluation lesson.' } }), check: (res) => expect(res.body.status).toBe('published') }],
+    400: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: admin.token, body: { changelog: 5 } }) }],
+    401: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { body: {} }) }],
+    403: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: stakeholder.token, body: {} }) }],
+    404: [{ send: () => call('post', '/courses/local-strategy/versions/9.9.9/publish', { token: admin.token, body: {} }) }],
+    409: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: admin.token, body: {} }), check: endsWith('immutable') }],
+    413: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: admin.token, raw: TOO_LARGE }) }],
   },
   getOpenApiDocument: {
     200: [

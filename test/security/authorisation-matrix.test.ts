@@ -10,6 +10,7 @@ import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { csrfTokenIn } from '../support/forms';
 import { createApiToken } from '../../src/accounts/api-token';
+import { importModules } from '../../src/courses/import';
 import { createTargetAccount, type Persona, PERSONAS, type SignedInPersona, signInPersona, TARGET_COUNTRY } from '../support/personas';
 import { listRoutes } from '../support/routes';
 
@@ -42,6 +43,9 @@ const ADMINS: Expectations = { ...everyone('forbidden'), anonymous: 'sign-in', a
 const MANAGERS: Expectations = { ...ADMINS, coordinatorInScope: 'allowed', coordinatorOutOfScope: 'allowed' };
 /** Acting on one stakeholder of the target country: hidden from a coordinator of elsewhere. */
 const MANAGERS_IN_SCOPE: Expectations = { ...ADMINS, coordinatorInScope: 'allowed', coordinatorOutOfScope: 'not-found' };
+
+/** Writing course content: trainers, coordinators (wherever they are) and admins. */
+const COURSE_AUTHORS: Expectations = { ...everyone('allowed'), anonymous: 'sign-in', stakeholder: 'forbidden' };
 
 /** A fresh stakeholder of the target country, so one person's change does not affect the next. */
 const onTarget = (path: (id: string) => string, body?: Record<string, unknown>) => async () => ({
@@ -133,6 +137,27 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/users/:id': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/api/v1/users/${id}`, { status: 'disabled' }) },
   'GET /api/v1/audit-events': { expect: ADMINS },
 
+  // Courses (issue 4): the catalogue is public; writing is for trainers, coordinators and admins.
+  // The writes target published versions (409, still "allowed") so nothing changes for the next person.
+  'GET /api/v1/courses': { expect: PUBLIC },
+  'GET /api/v1/courses/:slug/versions/:version': { expect: PUBLIC, call: () => ({ path: '/api/v1/courses/awareness/versions/latest' }) },
+  'POST /api/v1/courses/:slug/versions': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/family-support/versions' }) },
+  'PUT /api/v1/courses/:slug/versions/:version/lessons/:key': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/lessons/signs-and-context', body: { lang: 'en', title: 'Changed', body: 'Changed.', revision: 0 } }),
+  },
+  'POST /api/v1/courses/:slug/versions/:version/publish': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/publish', body: {} }) },
+
+  // Learning on the web: catalogue and module pages for anyone, the rest for signed-in learners.
+  'GET /modules': { expect: PUBLIC },
+  'GET /modules/:slug': { expect: PUBLIC, call: () => ({ path: '/modules/awareness' }) },
+  'POST /modules/:slug/start': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/start' }) },
+  'POST /modules/:slug/switch': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/switch' }) },
+  'GET /modules/:slug/lessons/:key': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/lessons/signs-and-context' }) },
+  'POST /modules/:slug/lessons/:key/done': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/lessons/signs-and-context/done' }) },
+  'GET /modules/:slug/check': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/check' }) },
+  'POST /modules/:slug/check': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/check', body: { 'q-q1': 'b' } }) },
+
   // Required for coordinators and admins: they may not turn it off.
   'POST /profile/two-factor/disable': {
     expect: { ...SIGNED_IN, coordinatorInScope: 'forbidden', coordinatorOutOfScope: 'forbidden', admin: 'forbidden' },
@@ -177,6 +202,7 @@ async function perform(route: string, entry: Entry, persona: Persona): Promise<O
 
 beforeAll(async () => {
   app = await buildTestApp(db.database(), { TRUST_PROXY: 'true' });
+  await importModules();
   for (const persona of PERSONAS) signedIn.set(persona, await signInPersona(app, persona));
 });
 

@@ -1,0 +1,297 @@
+/**
+ * The versioning rules of courses (issue 4): drafts are copied from the latest published
+ * version, edited under a revision guard, and published once newer and complete in English.
+ * Published and archived versions never change: learners are pinned to them.
+ *
+ * No transactions (database.md): every write is one guarded single-document update.
+ */
+import { createHash } from 'node:crypto';
+import mongoose from 'mongoose';
+import { can } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
+import { FALLBACK_LANGUAGE, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { claimRevision, forgetClaimsBefore } from './revision-claim';
+import { Course, type CourseDocument, CourseVersion, type CourseVersionDocument, type LessonDocument, type QuestionDocument, type VersionStatus, versionKeyOf } from './model';
+
+export const SEMVER = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
+export const LATEST = 'latest';
+
+type VersionLean = CourseVersionDocument;
+
+export function canAuthor(user: SessionUser | undefined): boolean {
+  return can(user, 'courses.author');
+}
+
+function assertAuthor(user: SessionUser | undefined): void {
+  if (!canAuthor(user)) throw new ForbiddenError('only trainers, coordinators and administrators write course content');
+}
+
+/** A localised field: the language asked for, else English, else empty. */
+function pick<Value>(values: Partial<Record<Language, Value>> | undefined, lang: Language): Value | undefined {
+  return values?.[lang] ?? values?.[FALLBACK_LANGUAGE];
+}
+
+const filled = (text: string | undefined) => typeof text === 'string' && text.trim() !== '';
+
+function questionComplete(question: QuestionDocument, lang: Language): boolean {
+  const text = question.text[lang];
+  return Boolean(text && filled(text.prompt) && question.optionKeys.every((key) => filled(text.options?.[key])));
+}
+
+/**
+ * Per language, the share of units present: each lesson (title and body), each question
+ * (prompt and every option) and the changelog when the English one exists.
+ */
+export function completenessOf(version: Pick<VersionLean, 'lessons' | 'questions' | 'changelog'>): Record<Language, number> {
+  const withChangelog = filled(version.changelog?.[FALLBACK_LANGUAGE]);
+  const units = version.lessons.length + version.questions.length + (withChangelog ? 1 : 0);
+  const result = {} as Record<Language, number>;
+  for (const lang of SUPPORTED_LANGUAGES) {
+    const present =
+      version.lessons.filter((lesson) => filled(lesson.content[lang]?.title) && filled(lesson.content[lang]?.body)).length +
+      version.questions.filter((question) => questionComplete(question, lang)).length +
+      (withChangelog && filled(version.changelog[lang]) ? 1 : 0);
+    result[lang] = units === 0 ? 0 : Math.round((present / units) * 1000) / 1000;
+  }
+  return result;
+}
+
+/** What still lacks English text; publishing needs it all. */
+export function missingEnglish(version: Pick<VersionLean, 'lessons' | 'questions' | 'changelog'>): string[] {
+  const missing: string[] = [];
+  if (version.lessons.length === 0) missing.push('lessons');
+  for (const lesson of version.lessons) {
+    if (!filled(lesson.content.en?.title) || !filled(lesson.content.en?.body)) missing.push(`lessons.${lesson.key}`);
+  }
+  for (const question of version.questions) if (!questionComplete(question, 'en')) missing.push(`questions.${question.key}`);
+  if (!filled(version.changelog?.en)) missing.push('changelog');
+  return missing;
+}
+
+/** As the importer computes it (files/read.ts): equal hashes mean an unchanged lesson. */
+export function lessonHash(title: string, minutes: number, body: string): string {
+  return createHash('sha256').update(JSON.stringify([title, minutes, body.trim()])).digest('hex');
+}
+
+/** 1.1.0 → 1.2.0. */
+export function nextMinor(version: string): string {
+  const [major, minor] = version.split('.').map(Number);
+  return `${major}.${(minor ?? 0) + 1}.0`;
+}
+
+async function findCourse(slug: string): Promise<CourseDocument> {
+  const course = typeof slug === 'string' ? await Course.findById(slug).lean() : null;
+  if (!course) throw new NotFoundError('no such course');
+  return course;
+}
+
+export async function latestPublished(slug: string): Promise<VersionLean | null> {
+  return CourseVersion.findOne({ course: slug, status: 'published' }).sort({ versionKey: -1 }).lean();
+}
+
+// The problem's `errors` carry the reason in the reader's language (locales/*/courses.json).
+const staleRevision = () =>
+  new ConflictError('someone else saved this draft since you opened it: reload it, reapply your change and save again', 'stale-revision', [
+    { path: 'revision', key: 'courses:errors.stale-revision' },
+  ]);
+const immutable = (version: Pick<VersionLean, 'version' | 'status'>) =>
+  new ConflictError(`version ${version.version} is ${version.status} and cannot change; start a new draft`, 'immutable', [{ path: 'version', key: 'courses:errors.immutable' }]);
+const draftExists = () =>
+  new ConflictError('this course already has a draft: edit or publish it first', 'draft-exists', [{ path: '', key: 'courses:errors.draft-exists' }]);
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+export interface CourseSummary {
+  slug: string;
+  title: string;
+  summary: string;
+  order: number;
+  latestVersion: string | null;
+  versions: Array<{ version: string; status: CourseVersionDocument['status']; publishedAt: Date | null }>;
+  /** Languages in which the latest published version is complete. */
+  languages: Language[];
+}
+
+/** The catalogue: every course, its versions newest first (drafts only for authors). */
+export async function listCourses(user: SessionUser | undefined, lang: Language): Promise<CourseSummary[]> {
+  const courses = await Course.find().sort({ order: 1 }).lean();
+  const statuses: VersionStatus[] = canAuthor(user) ? ['draft', 'published', 'archived'] : ['published', 'archived'];
+  const versions: VersionLean[] = await CourseVersion.find({ status: mongoose.trusted({ $in: statuses }) })
+    .sort({ versionKey: -1 })
+    .lean();
+  return courses.map((course) => {
+    const own = versions.filter((version) => version.course === course._id);
+    const latest = own.find((version) => version.status === 'published');
+    const completeness = latest ? completenessOf(latest) : undefined;
+    return {
+      slug: course._id,
+      title: pick(course.title, lang) ?? course._id,
+      summary: pick(course.summary, lang) ?? '',
+      order: course.order,
+      latestVersion: latest?.version ?? null,
+      versions: own.map((version) => ({ version: version.version, status: version.status, publishedAt: version.publishedAt ?? null })),
+      languages: completeness ? SUPPORTED_LANGUAGES.filter((code) => completeness[code] === 1) : [],
+    };
+  });
+}
+
+/** One version: `latest` is the latest published. Drafts are visible to authors only. */
+export async function getVersion(user: SessionUser | undefined, slug: string, version: string): Promise<VersionLean> {
+  await findCourse(slug);
+  let found: VersionLean | null = null;
+  if (version === LATEST) found = await latestPublished(slug);
+  else if (SEMVER.test(version)) found = await CourseVersion.findOne({ course: slug, version }).lean();
+  if (!found || (found.status === 'draft' && !canAuthor(user))) throw new NotFoundError('no such version');
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing.
+
+/**
+ * A new draft, a copy of the latest published version with the next minor number. At most one
+ * draft per course: the unique (course, version) index makes two simultaneous starts collide
+ * on the same number, and a check after the insert catches anything else.
+ */
+export async function startDraft(user: SessionUser | undefined, slug: string): Promise<VersionLean> {
+  assertAuthor(user);
+  await findCourse(slug);
+  if (await CourseVersion.exists({ course: slug, status: 'draft' })) throw draftExists();
+  const base = await latestPublished(slug);
+  if (!base) throw new ConflictError('this course has no published version to start from', 'nothing-published', [{ path: '', key: 'courses:errors.nothing-published' }]);
+  // Numbered after every version ever released (an archived one may be higher than the latest published).
+  const highest = await CourseVersion.findOne({ course: slug, status: mongoose.trusted({ $ne: 'draft' }) }).sort({ versionKey: -1 }).lean();
+  const version = nextMinor(highest?.version ?? base.version);
+  let draft;
+  try {
+    draft = await CourseVersion.create({
+      course: slug,
+      version,
+      versionKey: versionKeyOf(version),
+      status: 'draft',
+      changelog: {},
+      lessons: base.lessons,
+      questions: base.questions,
+      source: 'web',
+      files: [],
+      revision: 0,
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw draftExists();
+    throw error;
+  }
+  const drafts = await CourseVersion.find({ course: slug, status: 'draft' }).sort({ _id: 1 }).lean();
+  if (drafts.length > 1 && String(drafts[0]!._id) !== String(draft._id)) {
+    await CourseVersion.deleteOne({ _id: draft._id, status: 'draft', revision: 0 });
+    throw draftExists();
+  }
+  return draft.toObject();
+}
+
+async function findDraft(slug: string, version: string): Promise<VersionLean> {
+  await findCourse(slug);
+  const found = SEMVER.test(version) ? await CourseVersion.findOne({ course: slug, version }).lean() : null;
+  if (!found) throw new NotFoundError('no such version');
+  if (found.status !== 'draft') throw immutable(found);
+  return found;
+}
+
+export interface LessonEdit {
+  lang: Language;
+  title: string;
+  body: string;
+  minutes?: number | undefined;
+  /** The draft's revision the editor started from. */
+  revision: number;
+}
+
+/** The one right to move this draft on from the revision it was read at (revision-claim.ts). */
+const claim = (draft: VersionLean) =>
+  claimRevision(draft._id, draft.revision, async () => Boolean(await CourseVersion.exists({ _id: draft._id, revision: draft.revision })));
+
+
+/**
+ * Changes one lesson of a draft in one language. Saved only if nobody saved the draft since
+ * `revision`: two editors never silently overwrite each other.
+ */
+export async function editLesson(user: SessionUser | undefined, slug: string, version: string, key: string, edit: LessonEdit): Promise<VersionLean> {
+  assertAuthor(user);
+  const draft = await findDraft(slug, version);
+  if (draft.revision !== edit.revision) throw staleRevision();
+  const index = draft.lessons.findIndex((lesson) => lesson.key === key);
+  if (index < 0) throw new NotFoundError('no such lesson in this version');
+  const lesson = draft.lessons[index]!;
+  const content = { ...lesson.content, [edit.lang]: { title: edit.title, body: edit.body.trim() } };
+  const minutes = edit.minutes ?? lesson.minutes;
+  const english = content.en;
+  const changed: LessonDocument = {
+    ...lesson,
+    minutes,
+    content,
+    // The English text is the reference: only its change makes learners redo the lesson.
+    contentHash: english ? lessonHash(english.title, minutes, english.body) : lesson.contentHash,
+  };
+  const lessons = draft.lessons.map((item, position) => (position === index ? changed : item));
+  if (!(await claim(draft))) throw staleRevision();
+  const saved = await CourseVersion.findOneAndUpdate(
+    { _id: draft._id, status: 'draft', revision: edit.revision },
+    { $set: { lessons }, $inc: { revision: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!saved) {
+    const now = await CourseVersion.findById(draft._id).lean();
+    if (now && now.status !== 'draft') throw immutable(now);
+    throw staleRevision();
+  }
+  await forgetClaimsBefore(draft._id, draft.revision);
+  return saved;
+}
+
+export interface PublishInput {
+  /** The changelog: English text, or per language. */
+  changelog?: string | Partial<Record<Language, string>> | undefined;
+}
+
+/** Publishes a draft: it must be newer than the latest published version and complete in English. */
+export async function publish(user: SessionUser | undefined, slug: string, version: string, input: PublishInput = {}): Promise<VersionLean> {
+  assertAuthor(user);
+  const draft = await findDraft(slug, version);
+  const latest = await latestPublished(slug);
+  if (latest && latest.versionKey >= draft.versionKey) {
+    throw new ConflictError(`version ${draft.version} is not newer than the published ${latest.version}`, 'not-newer', [{ path: 'version', key: 'courses:errors.not-newer' }]);
+  }
+  const given = typeof input.changelog === 'string' ? { en: input.changelog } : (input.changelog ?? {});
+  const changelog = { ...draft.changelog, ...given };
+  const missing = missingEnglish({ ...draft, changelog });
+  if (missing.length > 0) {
+    throw new ConflictError(
+      `the English content is incomplete: ${missing.join(', ')}`,
+      'english-incomplete',
+      missing.map((path) => ({ path, key: 'courses:errors.missing-english' })),
+    );
+  }
+  // Publishing moves the draft past its revision too: an edit racing it loses, or wins and this loses.
+  if (!(await claim(draft))) throw staleRevision();
+  const published = await CourseVersion.findOneAndUpdate(
+    { _id: draft._id, status: 'draft', revision: draft.revision },
+    { $set: { status: 'published', publishedAt: new Date(), changelog }, $inc: { revision: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!published) throw staleRevision();
+  return published;
+}
+
+/** Retires a published version; it stays readable for learners pinned to it. */
+export async function archive(user: SessionUser | undefined, slug: string, version: string): Promise<VersionLean> {
+  assertAuthor(user);
+  await findCourse(slug);
+  const archived = SEMVER.test(version)
+    ? await CourseVersion.findOneAndUpdate({ course: slug, version, status: 'published' }, { $set: { status: 'archived' } }, { returnDocument: 'after' }).lean()
+    : null;
+  if (archived) return archived;
+  const found = SEMVER.test(version) ? await CourseVersion.exists({ course: slug, version }) : null;
+  if (!found) throw new NotFoundError('no such version');
+  throw new ConflictError('only a published version can be archived', 'not-published');
+}
