@@ -15,6 +15,7 @@ import {
   totpQrSvg,
   totpUri,
 } from './codes';
+import { claimCodeUse } from './single-use';
 
 /** What two-factor operations need: the key that encrypts TOTP secrets at rest. */
 export interface TwoFactorContext {
@@ -97,9 +98,9 @@ export async function confirmEnrolment(context: TwoFactorContext, userId: string
 export type SecondFactor = 'totp' | 'recovery-code';
 
 /**
- * Checks a code from the app or a recovery code. Each is accepted once: the TOTP time step is
- * advanced and a recovery code removed with conditional updates, so two requests racing with
- * the same code cannot both succeed.
+ * Checks a code from the app or a recovery code. Each is accepted once: every use is claimed
+ * in single-use.ts (a unique index), so two requests racing with the same code cannot both
+ * succeed; the time step is then advanced and the recovery code removed.
  */
 export async function verifySecondFactor(context: TwoFactorContext, userId: string, input: string): Promise<SecondFactor | undefined> {
   const user = mongoose.isValidObjectId(userId) ? await User.findById(userId).lean() : null;
@@ -108,21 +109,17 @@ export async function verifySecondFactor(context: TwoFactorContext, userId: stri
   if (normaliseTotpInput(input) !== null) {
     const secret = decryptSecret(state.secret, context.key, userId);
     const step = matchTotpStep(secret, input, { afterTimeStep: state.lastTimeStep });
-    if (step === null) return undefined;
-    const claimed = await User.updateOne(
-      { _id: user._id, 'twoFactor.lastTimeStep': state.lastTimeStep ?? mongoose.trusted({ $exists: false }) },
-      { $set: { 'twoFactor.lastTimeStep': step } },
-    );
-    return claimed.modifiedCount === 1 ? 'totp' : undefined;
+    if (step === null || !(await claimCodeUse(userId, 'totp', String(step)))) return undefined;
+    // Later codes of earlier steps are refused by afterTimeStep; the claim settles races.
+    await User.updateOne({ _id: user._id }, { $max: { 'twoFactor.lastTimeStep': step } });
+    return 'totp';
   }
   const index = findRecoveryCode(state.recoveryCodeHashes ?? [], input);
   if (index === -1) return undefined;
   const hash = state.recoveryCodeHashes[index]!;
-  const used = await User.updateOne(
-    { _id: user._id, 'twoFactor.recoveryCodeHashes': hash },
-    { $pull: { 'twoFactor.recoveryCodeHashes': hash } },
-  );
-  return used.modifiedCount === 1 ? 'recovery-code' : undefined;
+  if (!(await claimCodeUse(userId, 'recovery', hash))) return undefined;
+  await User.updateOne({ _id: user._id }, { $pull: { 'twoFactor.recoveryCodeHashes': hash } });
+  return 'recovery-code';
 }
 
 /** How many unused recovery codes are left, so the page can warn before they run out. */

@@ -2,7 +2,9 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { type Role, User } from '../../src/accounts/model';
 import { hashPassword } from '../../src/accounts/passwords';
-import { buildTestApp } from '../support/app';
+import { deriveKey, generateRecoveryCodes, hashRecoveryCode } from '../../src/two-factor/codes';
+import { verifySecondFactor } from '../../src/two-factor/service';
+import { buildTestApp, TEST_SESSION_SECRET } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { csrfTokenIn, fieldErrorIds, submitForm } from '../support/forms';
 import { codeAt, giveTwoFactor, wrongCodeFor } from '../support/two-factor';
@@ -203,5 +205,22 @@ describe('two-factor required for admins and coordinators', () => {
     const disable = await agent.post('/profile/two-factor/disable').type('form').send({ _csrf: csrfTokenIn(page.text), password: PASSWORD });
     expect(disable.status).toBe(403);
     expect((await User.findById(account.id).lean())?.twoFactor?.enabledAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('codes used at the same moment', () => {
+  it('accept one and the same code only once, however many requests race with it', async () => {
+    const account = await createAccount();
+    const phone = await giveTwoFactor(account.id);
+    const context = { key: deriveKey(TEST_SESSION_SECRET) };
+    const code = phone.nextCode();
+    const results = await Promise.all([0, 1, 2, 3, 4].map(() => verifySecondFactor(context, account.id, code)));
+    expect(results.filter((result) => result === 'totp')).toHaveLength(1);
+
+    const [recoveryCode] = generateRecoveryCodes(1);
+    await User.updateOne({ _id: account.id }, { $set: { 'twoFactor.recoveryCodeHashes': [hashRecoveryCode(recoveryCode!)] } });
+    const recovered = await Promise.all([0, 1, 2, 3, 4].map(() => verifySecondFactor(context, account.id, recoveryCode!)));
+    expect(recovered.filter((result) => result === 'recovery-code')).toHaveLength(1);
+    expect((await User.findById(account.id).lean())?.twoFactor?.recoveryCodeHashes).toEqual([]);
   });
 });
