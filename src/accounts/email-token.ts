@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { claimOnce } from '../db/single-use';
 import { digest, newSecret } from './tokens';
 
 export const EMAIL_TOKEN_PURPOSES = ['verify-email', 'reset-password', 'change-email', 'invitation'] as const;
@@ -85,19 +86,13 @@ export async function findPendingEmailToken(userId: mongoose.Types.ObjectId | st
 }
 
 /**
- * Uses a link up, atomically: of two concurrent clicks only one succeeds.
- * Resolves to the token's user and address, or undefined when unknown, used or expired.
+ * Uses a link up: of two concurrent clicks only one succeeds (claimed through a unique index,
+ * see db/single-use.ts). Resolves to the token's user and address, or undefined when unknown,
+ * used or expired.
  */
 export async function consumeEmailToken(secret: string, purpose: EmailTokenPurpose) {
-  const now = new Date();
-  return EmailToken.findOneAndUpdate(
-    {
-      tokenHash: digest(secret),
-      purpose,
-      usedAt: mongoose.trusted({ $exists: false }),
-      expiresAt: mongoose.trusted({ $gt: now }),
-    },
-    { $set: { usedAt: now } },
-    { returnDocument: 'after' },
-  ).lean();
+  const token = await peekEmailToken(secret, purpose);
+  if (!token || !(await claimOnce(`email-token:${String(token._id)}`, token.expiresAt.getTime() - Date.now()))) return undefined;
+  await EmailToken.updateOne({ _id: token._id }, { $set: { usedAt: new Date() } });
+  return token;
 }

@@ -15,7 +15,7 @@ import {
   totpQrSvg,
   totpUri,
 } from './codes';
-import { claimCodeUse } from './single-use';
+import { claimOnce } from '../db/single-use';
 
 /** What two-factor operations need: the key that encrypts TOTP secrets at rest. */
 export interface TwoFactorContext {
@@ -97,9 +97,13 @@ export async function confirmEnrolment(context: TwoFactorContext, userId: string
 
 export type SecondFactor = 'totp' | 'recovery-code';
 
+/** A TOTP code is out of every window within minutes; a recovery code's claim must outlive it. */
+const TOTP_CLAIM_MS = 60 * 60 * 1000;
+const RECOVERY_CLAIM_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+
 /**
  * Checks a code from the app or a recovery code. Each is accepted once: every use is claimed
- * in single-use.ts (a unique index), so two requests racing with the same code cannot both
+ * in db/single-use.ts (a unique index), so two requests racing with the same code cannot both
  * succeed; the time step is then advanced and the recovery code removed.
  */
 export async function verifySecondFactor(context: TwoFactorContext, userId: string, input: string): Promise<SecondFactor | undefined> {
@@ -109,7 +113,7 @@ export async function verifySecondFactor(context: TwoFactorContext, userId: stri
   if (normaliseTotpInput(input) !== null) {
     const secret = decryptSecret(state.secret, context.key, userId);
     const step = matchTotpStep(secret, input, { afterTimeStep: state.lastTimeStep });
-    if (step === null || !(await claimCodeUse(userId, 'totp', String(step)))) return undefined;
+    if (step === null || !(await claimOnce(`totp:${userId}:${step}`, TOTP_CLAIM_MS))) return undefined;
     // Later codes of earlier steps are refused by afterTimeStep; the claim settles races.
     await User.updateOne({ _id: user._id }, { $max: { 'twoFactor.lastTimeStep': step } });
     return 'totp';
@@ -117,7 +121,7 @@ export async function verifySecondFactor(context: TwoFactorContext, userId: stri
   const index = findRecoveryCode(state.recoveryCodeHashes ?? [], input);
   if (index === -1) return undefined;
   const hash = state.recoveryCodeHashes[index]!;
-  if (!(await claimCodeUse(userId, 'recovery', hash))) return undefined;
+  if (!(await claimOnce(`recovery-code:${userId}:${hash}`, RECOVERY_CLAIM_MS))) return undefined;
   await User.updateOne({ _id: user._id }, { $pull: { 'twoFactor.recoveryCodeHashes': hash } });
   return 'recovery-code';
 }
