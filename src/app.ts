@@ -15,6 +15,7 @@ import { securityHeaders } from './http/security';
 import { applyUserLanguage, languageMiddleware } from './i18n/middleware';
 import { accountsApi } from './accounts/api';
 import { coursesApi } from './courses/api';
+import { progressApi } from './courses/progress-api';
 import { bearerAuthentication } from './accounts/bearer';
 import { createPassport, sessionAuthentication } from './accounts/authentication';
 import { accountPages } from './accounts/pages';
@@ -87,7 +88,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi()]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), progressApi()]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { tokenRequestSchema } from '../accounts/api';
 import { registrationSchema } from '../accounts/schemas';
 import { courseListQuery, courseVersionQuery, lessonEditSchema, publishSchema } from '../courses/api';
+import { progressMarkSchema } from '../courses/progress-api';
 import { profilePatchSchema } from '../profile/schemas';
 import { citiesQuery, countriesQuery, organisationsQuery } from '../reference/api';
 import { auditListQuery, staffCreationSchema, userListQuery, userUpdateSchema } from '../users/schemas';
@@ -24,6 +25,7 @@ import {
   organisationListSchema,
   countryListSchema,
   profileSchema,
+  progressSchema,
   registeredAccountSchema,
   tokenListSchema,
   userListSchema,
@@ -388,6 +390,31 @@ export const OPERATIONS: Operation[] = [
       413: TOO_LARGE,
     },
   },
+  {
+    operationId: 'getCourseProgress',
+    method: 'get',
+    path: '/courses/{slug}/progress',
+    tag: 'Courses',
+    summary: "The caller's progress in a module",
+    description: 'The version the caller is pinned to (the one they started), the lessons done, and when they completed the module.',
+    public: false,
+    pathParameters: { slug: COURSE_VERSION.slug! },
+    success: { status: 200, description: 'The progress.', schema: progressSchema },
+    errors: { 401: NEEDS_TOKEN, 404: 'No such module.' },
+  },
+  {
+    operationId: 'markCourseLessonDone',
+    method: 'post',
+    path: '/courses/{slug}/progress',
+    tag: 'Courses',
+    summary: 'Mark a lesson done',
+    description: 'Starts the module on its latest published version if the caller has not started it. Marking a lesson twice changes nothing.',
+    public: false,
+    pathParameters: { slug: COURSE_VERSION.slug! },
+    body: progressMarkSchema,
+    success: { status: 200, description: 'The progress after the change.', schema: progressSchema },
+    errors: { 400: INVALID_BODY, 401: NEEDS_TOKEN, 404: 'No such module, or no such lesson in the version the caller is pinned to.', 413: TOO_LARGE },
+  },
 
   // Meta.
   {
@@ -412,4 +439,5 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   UserUpdate: userUpdateSchema,
   LessonEdit: lessonEditSchema,
   Publish: publishSchema,
+  ProgressMark: progressMarkSchema,
 };

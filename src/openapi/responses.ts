@@ -209,6 +209,13 @@ export const lessonEditedSchema = z.strictObject({
   lesson: z.strictObject({ key: z.string(), lang: language, title: z.string(), body: z.string(), minutes: z.number().int() }),
 });
 
+export const progressSchema = z.strictObject({
+  version: semver.nullable().meta({ description: 'The version the learner is pinned to; null until they start.' }),
+  latestVersion: semver,
+  completedLessons: z.array(z.string()),
+  completedAt: timestamp.optional().meta({ description: 'When every lesson was done and the check passed.' }),
+});
+
 /** `GET /openapi.json`: only its outline; the validators of OpenAPI check the rest. */
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal('3.1.0'),
@@ -241,5 +248,6 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   Course: courseSchema,
   CourseList: courseListSchema,
   CourseVersion: courseVersionSchema,
+  CourseProgress: progressSchema,
   LessonEdited: lessonEditedSchema,
 };

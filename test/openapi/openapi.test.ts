@@ -343,6 +343,30 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     409: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: admin.token, body: {} }), check: endsWith('immutable') }],
     413: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: admin.token, raw: TOO_LARGE }) }],
   },
+  markCourseLessonDone: {
+    200: [{ send: () => call('post', '/courses/schools/progress', { token: stakeholder.token, body: { lessonKey: 'school-climate' } }), check: (res) => expect(res.body.completedLessons).toEqual(['school-climate']) }],
+    400: [{ send: () => call('post', '/courses/schools/progress', { token: stakeholder.token, body: { lessonKey: { $ne: null } } }) }],
+    401: [{ send: () => call('post', '/courses/schools/progress', { body: { lessonKey: 'school-climate' } }) }],
+    404: [
+      { send: () => call('post', '/courses/no-such-module/progress', { token: stakeholder.token, body: { lessonKey: 'x' } }) },
+      { send: () => call('post', '/courses/schools/progress', { token: stakeholder.token, body: { lessonKey: 'no-such-lesson' } }) },
+    ],
+    413: [{ send: () => call('post', '/courses/schools/progress', { token: stakeholder.token, raw: TOO_LARGE }) }],
+  },
+  getCourseProgress: {
+    200: [
+      {
+        send: async () => {
+          await call('post', '/courses/family-support/progress', { token: stakeholder.token, body: { lessonKey: 'children' } });
+          return call('get', '/courses/family-support/progress', { token: stakeholder.token });
+        },
+        check: (res) => expect(res.body).toMatchObject({ version: '1.0.0', latestVersion: '1.0.0', completedLessons: ['children'] }),
+      },
+      { send: () => call('get', '/courses/awareness/progress', { token: admin.token }), check: (res) => expect(res.body).toMatchObject({ version: null, completedLessons: [] }) },
+    ],
+    401: [{ send: () => call('get', '/courses/schools/progress') }],
+    404: [{ send: () => call('get', '/courses/no-such-module/progress', { token: stakeholder.token }) }],
+  },
   getOpenApiDocument: {
     200: [
       {

@@ -158,6 +158,12 @@ const MATRIX: Record<string, Entry> = {
   'GET /modules/:slug/check': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/check' }) },
   'POST /modules/:slug/check': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/check', body: { 'q-q1': 'b' } }) },
 
+  // A learner's own progress: anyone signed in.
+  'GET /api/v1/courses/:slug/progress': { expect: SIGNED_IN, call: () => ({ path: '/api/v1/courses/awareness/progress' }) },
+  'POST /api/v1/courses/:slug/progress': {
+    expect: SIGNED_IN,
+    call: () => ({ path: '/api/v1/courses/awareness/progress', body: { lessonKey: 'signs-and-context' } }),
+  },
   // Required for coordinators and admins: they may not turn it off.
   'POST /profile/two-factor/disable': {
     expect: { ...SIGNED_IN, coordinatorInScope: 'forbidden', coordinatorOutOfScope: 'forbidden', admin: 'forbidden' },
