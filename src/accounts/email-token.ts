@@ -37,6 +37,14 @@ const emailTokenSchema = new Schema<EmailTokenDocument>(
 
 const EmailToken = mongoose.model<EmailTokenDocument>('EmailToken', emailTokenSchema, 'email_tokens');
 
+/**
+ * The secret of an emailed link as a request carries it (`?token=` or a form field), or
+ * undefined when the value cannot be one: not text, empty, or far longer than any we issue.
+ */
+export function linkSecretOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length < 200 ? value : undefined;
+}
+
 /** Issues a single-use link secret; earlier unused ones of the same purpose stop working. */
 export async function issueEmailToken(
   userId: mongoose.Types.ObjectId | string,

@@ -1,10 +1,11 @@
 import { type Request, type Response, Router } from 'express';
 import type { AppError } from '../http/errors';
 import { renderPage } from '../http/render';
-import { formErrorsFrom, toFieldErrors } from '../http/validate';
+import { formErrorsFrom, keptFormValues, toFieldErrors } from '../http/validate';
 import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { choseLanguageExplicitly, readerLanguage, switchLanguage } from '../i18n/middleware';
 import { affiliationChoices } from '../reference/choices';
+import { linkSecretOf } from './email-token';
 import { registrationLimit, signInLimits, verificationResendLimit } from './limits';
 import { SECTORS } from './model';
 import { registrationSchema, signInSchema } from './schemas';
@@ -21,12 +22,6 @@ import { endSession, safeReturnPath, startSession } from './sign-in-session';
 
 type FormValues = Record<string, string | boolean | undefined>;
 type FormErrors = Array<{ path: string; message: string }>;
-
-/** The typed values to show again after an error; never the password. */
-function keptValues(body: unknown, fields: string[]): FormValues {
-  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.map((field) => [field, typeof source[field] === 'string' ? (source[field] as string) : undefined]));
-}
 
 async function renderRegister(req: Request, res: Response, values: FormValues, errors: FormErrors, status = 200) {
   const choices = await affiliationChoices(readerLanguage(req));
@@ -68,7 +63,7 @@ export function accountPages(context: AccountsContext): Router {
     registrationLimit(),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = { ...keptValues(body, registerFields), consent: body.consent === 'on' };
+      const values = { ...keptFormValues(body, registerFields), consent: body.consent === 'on' };
       const parsed = registrationSchema.safeParse({ ...body, organisation: body.organisation || body.organisationOther });
       if (!parsed.success) return renderRegister(req, res, values, toFieldErrors(parsed.error.issues, req.t), 400);
       try {
@@ -105,7 +100,7 @@ export function accountPages(context: AccountsContext): Router {
     '/sign-in',
     ...signInLimits(),
     async (req, res) => {
-      const values = keptValues(req.body, ['email', 'returnTo']);
+      const values = keptFormValues(req.body, ['email', 'returnTo']);
       const parsed = signInSchema.safeParse(req.body ?? {});
       const user = parsed.success ? await authenticateWithPassword(parsed.data.email, parsed.data.password) : undefined;
       if (!user) {
@@ -128,8 +123,8 @@ export function accountPages(context: AccountsContext): Router {
   });
 
   router.get('/verify-email', async (req, res) => {
-    const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const verified = token.length > 0 && token.length < 200 && (await verifyEmail(token));
+    const token = linkSecretOf(req.query.token);
+    const verified = token !== undefined && (await verifyEmail(token));
     await renderPage(
       res,
       'accounts/message',

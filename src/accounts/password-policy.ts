@@ -26,6 +26,7 @@
  * minimum (or reusing isCommonPassword elsewhere) keeps the protection.
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
+import type { FieldError } from '../http/errors';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -72,6 +73,15 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   if (commonPasswords().has(folded)) return 'too-common';
   if (personalWords(context).some((word) => folded.includes(word))) return 'contains-personal';
   return null;
+}
+
+/**
+ * The password policy as form errors: none, or one on `path` naming the problem in the reader's
+ * language (`accounts:password-problem.*`). Every form that sets a password uses this.
+ */
+export function passwordFieldErrors(password: string, context: PasswordContext, path = 'password'): FieldError[] {
+  const problem = checkPassword(password, context);
+  return problem ? [{ path, key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } }] : [];
 }
 
 /** NFC then lower case: the form in which passwords and personal words are compared. */

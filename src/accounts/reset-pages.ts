@@ -1,13 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { renderPage } from '../http/render';
 import { formErrorsFrom, toFieldErrors } from '../http/validate';
+import { linkSecretOf } from './email-token';
 import { passwordResetLimit } from './limits';
 import { emailField } from './schemas';
 import { type AccountsContext, isResetLinkValid, requestPasswordReset, resetPassword } from './service';
-
-function tokenOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length < 200 ? value : undefined;
-}
 
 async function renderInvalidLink(req: Request, res: Response) {
   await renderPage(
@@ -27,7 +24,7 @@ export function passwordResetPages(context: AccountsContext): Router {
   const router = Router();
 
   router.get('/reset-password', async (req, res) => {
-    const token = tokenOf(req.query.token);
+    const token = linkSecretOf(req.query.token);
     if (req.query.token === undefined) {
       return renderPage(res, 'accounts/reset-request', { title: req.t('accounts:reset.title'), values: {}, errors: [] });
     }
@@ -63,7 +60,7 @@ export function passwordResetPages(context: AccountsContext): Router {
 
   router.post('/reset-password/new', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const token = tokenOf(body.token);
+    const token = linkSecretOf(body.token);
     const password = typeof body.password === 'string' ? body.password : '';
     if (!token) return renderInvalidLink(req, res);
     try {

@@ -8,7 +8,7 @@ import { renderMail, type MailTemplate } from '../mail/templates';
 import { countryExists, findCity, findOrganisation } from '../reference/service';
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-token';
 import { User, type UserDocument } from './model';
-import { checkPassword, PASSWORD_MIN_LENGTH } from './password-policy';
+import { passwordFieldErrors } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TwoFactorContext } from '../two-factor/service';
 import type { RegistrationInput } from './schemas';
@@ -37,10 +37,10 @@ function timingDummy(): Promise<string> {
 export async function authenticateWithPassword(email: string, password: string): Promise<SessionUser | undefined> {
   const user = typeof email === 'string' ? await User.findOne({ email: email.trim().toLowerCase() }).lean() : null;
   if (!user) {
-    await verifyPassword(await timingDummy(), String(password)).catch(() => false);
+    await verifyPassword(await timingDummy(), String(password));
     return undefined;
   }
-  const matches = await verifyPassword(user.passwordHash, String(password)).catch(() => false);
+  const matches = await verifyPassword(user.passwordHash, String(password));
   if (!matches || user.status !== 'active') return undefined;
   await User.updateOne({ _id: user._id }, { $set: { lastSignInAt: new Date() } });
   return toSessionUser(user);
@@ -50,10 +50,6 @@ export async function findSessionUser(id: string): Promise<SessionUser | undefin
   if (!mongoose.isValidObjectId(id)) return undefined;
   const user = await User.findById(id).lean();
   return user ? toSessionUser(user) : undefined;
-}
-
-function passwordError(problem: ReturnType<typeof checkPassword>): FieldError[] {
-  return problem ? [{ path: 'password', key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } }] : [];
 }
 
 /**
@@ -97,7 +93,7 @@ export async function registerStakeholder(
   const affiliation = await resolveAffiliation(input);
   const errors = [
     ...affiliation.errors,
-    ...passwordError(checkPassword(input.password, { email: input.email, name: input.name })),
+    ...passwordFieldErrors(input.password, { email: input.email, name: input.name }),
   ];
   if (options.requireConsent && !input.consent) errors.push({ path: 'consent', key: 'accounts:register.consent-required' });
   if (errors.length > 0) throw new ValidationError(errors);
@@ -197,8 +193,8 @@ export async function resetPassword(context: AccountsContext, secret: string, pa
   if (!pending) return false;
   const user = await User.findById(pending.userId).lean();
   if (!user || user.status !== 'active') return false;
-  const problem = checkPassword(password, { email: user.email, name: user.name });
-  if (problem) throw new ValidationError(passwordError(problem));
+  const problems = passwordFieldErrors(password, { email: user.email, name: user.name });
+  if (problems.length > 0) throw new ValidationError(problems);
   const token = await consumeEmailToken(secret, 'reset-password');
   if (!token) return false;
   await User.updateOne(
@@ -254,8 +250,8 @@ export async function getProfile(userId: string): Promise<Profile | undefined> {
  * operator vouches for the address. The password policy applies all the same.
  */
 export async function createAccountByOperator(input: { email: string; name: string; roles: UserDocument['roles']; password: string; language?: Language }) {
-  const problem = checkPassword(input.password, { email: input.email, name: input.name });
-  if (problem) throw new ValidationError(passwordError(problem));
+  const problems = passwordFieldErrors(input.password, { email: input.email, name: input.name });
+  if (problems.length > 0) throw new ValidationError(problems);
   if (await User.exists({ email: input.email })) throw emailTaken();
   const created = await insertUser({
     email: input.email,

@@ -61,3 +61,9 @@ export function localiseFieldErrors(errors: FieldError[], t: TFunction): ShownFi
 export function formErrorsFrom(error: unknown, t: TFunction): ShownFieldError[] | undefined {
   return error instanceof AppError && error.fieldErrors ? localiseFieldErrors(error.fieldErrors, t) : undefined;
 }
+
+/** The text a form sent for `fields`, to show again after an error; list no password field here. */
+export function keptFormValues(body: unknown, fields: string[]): Record<string, string | undefined> {
+  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.map((field) => [field, typeof source[field] === 'string' ? (source[field] as string) : undefined]));
+}

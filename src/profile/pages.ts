@@ -1,10 +1,11 @@
+import { linkSecretOf } from '../accounts/email-token';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { createApiToken, revokeApiToken } from '../accounts/api-token';
 import type { AccountsContext } from '../accounts/service';
 import { startSession } from '../accounts/sign-in-session';
 import { type AppError, NotFoundError } from '../http/errors';
 import { renderPage } from '../http/render';
-import { formErrorsFrom, toFieldErrors } from '../http/validate';
+import { formErrorsFrom, keptFormValues, toFieldErrors } from '../http/validate';
 import { LANGUAGE_COOKIE } from '../i18n/languages';
 import { switchLanguage } from '../i18n/middleware';
 import { cancelEmailChange, confirmEmailChange, EMAIL_CONFIRM_PATH, requestEmailChange } from './email-change';
@@ -26,11 +27,6 @@ const signedIn: RequestHandler = (req, res, next) => {
 
 function bodyOf(req: Request): Record<string, unknown> {
   return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-}
-
-/** The typed values to show again after an error; passwords are never among them. */
-function kept(body: Record<string, unknown>, fields: string[]): FormValues {
-  return Object.fromEntries(fields.map((field) => [field, typeof body[field] === 'string' ? body[field] : undefined]));
 }
 
 /** Runs a form's action; a refused input shows the profile again with that form's errors. */
@@ -57,7 +53,7 @@ export function profilePages(context: AccountsContext): Router {
 
   router.post(`${PROFILE}/details`, signedIn, async (req, res) => {
     const body = bodyOf(req);
-    const values = kept(body, DETAILS_FIELDS);
+    const values = keptFormValues(body, DETAILS_FIELDS);
     // A partner chosen in the list wins over a typed name, as at registration.
     const parsed = detailsFormSchema.safeParse({ ...body, organisation: body.organisation || body.organisationOther });
     if (!parsed.success) return renderProfile(req, res, { form: 'details', values, errors: toFieldErrors(parsed.error.issues, req.t) }, 400);
@@ -76,7 +72,7 @@ export function profilePages(context: AccountsContext): Router {
 
   router.post(`${PROFILE}/email`, signedIn, passwordLimit, async (req, res) => {
     const body = bodyOf(req);
-    const values = kept(body, ['newEmail']);
+    const values = keptFormValues(body, ['newEmail']);
     const parsed = emailChangeSchema.safeParse(body);
     if (!parsed.success) return renderProfile(req, res, { form: 'email', values, errors: toFieldErrors(parsed.error.issues, req.t) }, 400);
     await orRefused(req, res, 'email', values, async () => {
@@ -91,7 +87,7 @@ export function profilePages(context: AccountsContext): Router {
   });
 
   router.get(EMAIL_CONFIRM_PATH, async (req, res) => {
-    const token = typeof req.query.token === 'string' && req.query.token.length < 200 ? req.query.token : '';
+    const token = linkSecretOf(req.query.token);
     const outcome = token ? await confirmEmailChange(context, token) : ({ status: 'invalid' } as const);
     const action = req.user
       ? { href: PROFILE, label: req.t('profile:email.to-profile') }
@@ -124,7 +120,7 @@ export function profilePages(context: AccountsContext): Router {
     const body = bodyOf(req);
     const parsed = tokenFormSchema.safeParse(body);
     if (!parsed.success) {
-      return renderProfile(req, res, { form: 'tokens', values: kept(body, ['tokenName', 'days']), errors: toFieldErrors(parsed.error.issues, req.t) }, 400);
+      return renderProfile(req, res, { form: 'tokens', values: keptFormValues(body, ['tokenName', 'days']), errors: toFieldErrors(parsed.error.issues, req.t) }, 400);
     }
     const created = await createApiToken(req.user!.id, parsed.data.tokenName, parsed.data.days);
     await keepNewToken(req, { name: created.name, token: created.token });

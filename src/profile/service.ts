@@ -1,5 +1,5 @@
 import { User, type UserDocument } from '../accounts/model';
-import { checkPassword, PASSWORD_MIN_LENGTH } from '../accounts/password-policy';
+import { passwordFieldErrors } from '../accounts/password-policy';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { type AccountsContext, getProfile, type Profile, sendAccountMail } from '../accounts/service';
 import { type SessionUser, toSessionUser } from '../accounts/session-user';
@@ -18,7 +18,7 @@ export async function findAccount(userId: string): Promise<UserDocument> {
  * stays signed in and sees what to correct (the route's rate limit counts the failure).
  */
 export async function assertCurrentPassword(user: UserDocument, password: string, field: string): Promise<void> {
-  const matches = await verifyPassword(user.passwordHash, password).catch(() => false);
+  const matches = await verifyPassword(user.passwordHash, password);
   if (!matches) throw new ValidationError([{ path: field, key: 'profile:wrong-password' }]);
 }
 
@@ -82,10 +82,8 @@ export async function changePassword(
 ): Promise<SessionUser> {
   const user = await findAccount(userId);
   await assertCurrentPassword(user, input.currentPassword, 'currentPassword');
-  const problem = checkPassword(input.newPassword, { email: user.email, name: user.name });
-  if (problem) {
-    throw new ValidationError([{ path: 'newPassword', key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } }]);
-  }
+  const problems = passwordFieldErrors(input.newPassword, { email: user.email, name: user.name }, 'newPassword');
+  if (problems.length > 0) throw new ValidationError(problems);
   const updated = await User.findOneAndUpdate(
     { _id: user._id, passwordHash: user.passwordHash },
     { $set: { passwordHash: await hashPassword(input.newPassword) }, $inc: { sessionEpoch: 1 } },

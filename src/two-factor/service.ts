@@ -147,7 +147,7 @@ export async function regenerateRecoveryCodes(context: TwoFactorContext, userId:
 export async function disableTwoFactor(userId: string, password: string): Promise<void> {
   const user = await loadUser(userId);
   if (isTwoFactorRequired(user)) throw new ForbiddenError('two-factor is required for this role', 'two-factor-required');
-  const matches = await verifyPassword(user.passwordHash, password).catch(() => false);
+  const matches = await verifyPassword(user.passwordHash, password);
   if (!matches) throw new ValidationError([{ path: 'password', key: 'two-factor:errors.wrong-password' }]);
   await User.updateOne({ _id: user._id }, { $unset: { twoFactor: 1 } });
 }

@@ -3,9 +3,9 @@ import { grantableRoles, visibleCountries } from '../accounts/policy';
 import type { AccountsContext } from '../accounts/service';
 import { type AppError, ForbiddenError } from '../http/errors';
 import { renderPage } from '../http/render';
-import { formErrorsFrom, type ShownFieldError, toFieldErrors } from '../http/validate';
+import { formErrorsFrom, keptFormValues, type ShownFieldError, toFieldErrors } from '../http/validate';
 import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
-import { countryLabels, keptText, listOf, requestIdOf } from './page-helpers';
+import { countryLabels, listOf, requestIdOf } from './page-helpers';
 import { roleLabel } from './present';
 import { staffCreationSchema } from './schemas';
 import { createUserByStaff } from './service';
@@ -48,7 +48,7 @@ export function userCreationPages(context: AccountsContext): Router {
 
   router.post('/admin/users/new', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const form = { values: keptText(body, TEXT_FIELDS), roles: listOf(body.roles), errors: [] };
+    const form = { values: keptFormValues(body, TEXT_FIELDS), roles: listOf(body.roles), errors: [] };
     // Only the fields this form has go to the schema, so `_csrf` and anything else stays out.
     const parsed = staffCreationSchema.safeParse({ ...form.values, password: body.password, roles: form.roles });
     if (!parsed.success) return renderNew(req, res, { ...form, errors: toFieldErrors(parsed.error.issues, req.t) }, 400);

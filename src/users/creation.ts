@@ -1,5 +1,5 @@
 import type { SessionUser } from '../accounts/session-user';
-import { checkPassword, PASSWORD_MIN_LENGTH } from '../accounts/password-policy';
+import { passwordFieldErrors } from '../accounts/password-policy';
 import { hashPassword } from '../accounts/passwords';
 import { can } from '../accounts/policy';
 import { type AccountsContext, insertUser, resolveAffiliation } from '../accounts/service';
@@ -44,8 +44,7 @@ export async function createUserByStaff(
   const affiliation = await resolveAffiliation(input);
   const errors: FieldError[] = [...affiliation.errors];
   if (input.roles.length === 0) errors.push({ path: 'roles', key: 'users:errors.roles-required' });
-  const problem = input.password ? checkPassword(input.password, { email: input.email, name: input.name }) : null;
-  if (problem) errors.push({ path: 'password', key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } });
+  if (input.password) errors.push(...passwordFieldErrors(input.password, { email: input.email, name: input.name }));
   if (errors.length > 0) throw new ValidationError(errors);
 
   const created = await insertUser({

@@ -1,18 +1,15 @@
 import { type Request, type Response, Router } from 'express';
+import { linkSecretOf } from '../accounts/email-token';
 import { startSession } from '../accounts/sign-in-session';
 import { FIFTEEN_MINUTES, limitRequests } from '../http/rate-limit';
 import { renderPage } from '../http/render';
 import { formErrorsFrom } from '../http/validate';
 import { acceptInvitation, isInvitationValid } from './invitation';
 
-function tokenOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length < 200 ? value : undefined;
-}
-
 async function renderInvalidLink(req: Request, res: Response) {
   await renderPage(
     res,
-    'users/message',
+    'accounts/message',
     {
       title: req.t('users:invitation.invalid-title'),
       paragraphs: [req.t('users:invitation.invalid')],
@@ -27,7 +24,7 @@ export function invitationPages(): Router {
   const router = Router();
 
   router.get('/invitation', async (req, res) => {
-    const token = tokenOf(req.query.token);
+    const token = linkSecretOf(req.query.token);
     if (!token || !(await isInvitationValid(token))) return renderInvalidLink(req, res);
     await renderPage(res, 'users/invitation', { title: req.t('users:invitation.title'), token, errors: [] });
   });
@@ -38,7 +35,7 @@ export function invitationPages(): Router {
     limitRequests({ name: 'invitation-ip', limit: 10, windowMs: FIFTEEN_MINUTES, onlyFailures: true }),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const token = tokenOf(body.token);
+      const token = linkSecretOf(body.token);
       if (!token) return renderInvalidLink(req, res);
       const password = typeof body.password === 'string' ? body.password : '';
       let accepted: Awaited<ReturnType<typeof acceptInvitation>>;
@@ -51,7 +48,7 @@ export function invitationPages(): Router {
       }
       if (!accepted) return renderInvalidLink(req, res);
       if (!accepted.signIn) {
-        return renderPage(res, 'users/message', {
+        return renderPage(res, 'accounts/message', {
           title: req.t('users:invitation.done-title'),
           paragraphs: [req.t('users:invitation.done-sign-in')],
           action: { href: '/sign-in', label: req.t('users:invitation.sign-in') },

@@ -1,6 +1,6 @@
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from '../accounts/email-token';
 import { User, type UserDocument } from '../accounts/model';
-import { checkPassword, PASSWORD_MIN_LENGTH } from '../accounts/password-policy';
+import { passwordFieldErrors } from '../accounts/password-policy';
 import { hashPassword } from '../accounts/passwords';
 import { type AccountsContext, sendAccountMail } from '../accounts/service';
 import { type SessionUser, toSessionUser } from '../accounts/session-user';
@@ -50,10 +50,8 @@ export interface AcceptedInvitation {
 export async function acceptInvitation(secret: string, password: string): Promise<AcceptedInvitation | undefined> {
   const invited = await invitedUser(secret);
   if (!invited) return undefined;
-  const problem = checkPassword(password, { email: invited.email, name: invited.name });
-  if (problem) {
-    throw new ValidationError([{ path: 'password', key: `accounts:password-problem.${problem}`, values: { minimum: PASSWORD_MIN_LENGTH } }]);
-  }
+  const problems = passwordFieldErrors(password, { email: invited.email, name: invited.name });
+  if (problems.length > 0) throw new ValidationError(problems);
   const passwordHash = await hashPassword(password);
   if (!(await consumeEmailToken(secret, 'invitation'))) return undefined;
   const now = new Date();

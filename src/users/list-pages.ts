@@ -5,8 +5,8 @@ import { can, grantableRoles, visibleCountries } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { ForbiddenError } from '../http/errors';
 import { renderPage } from '../http/render';
-import { type ShownFieldError, toFieldErrors } from '../http/validate';
-import { countryLabels, keptText, pagerFor, type Pager } from './page-helpers';
+import { keptFormValues, type ShownFieldError, toFieldErrors } from '../http/validate';
+import { countryLabels, pagerFor, type Pager } from './page-helpers';
 import { type Labels, roleLabel, rolesText, scopeText, statusLabel } from './present';
 import { userListQuery } from './schemas';
 import { listUsers } from './service';
@@ -66,7 +66,7 @@ export function userListPages(): Router {
   router.get('/admin/users', async (req, res) => {
     const actor = req.user!;
     if (!can(actor, 'users.list')) throw new ForbiddenError();
-    const values = keptText(req.query, ['q', 'role', 'status', 'country']);
+    const values = keptFormValues(req.query, ['q', 'role', 'status', 'country']);
     const countries = await countryLabels(req);
     const parsed = listPageQuery.safeParse(req.query);
     if (!parsed.success) {

@@ -27,12 +27,6 @@ export function listOf(value: unknown): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-/** The form's text fields as typed, to show again after an error; never a password. */
-export function keptText(body: unknown, fields: string[]): Record<string, string | undefined> {
-  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.map((field) => [field, typeof source[field] === 'string' ? (source[field] as string) : undefined]));
-}
-
 export function requestIdOf(req: Request): string | undefined {
   return req.id === undefined ? undefined : String(req.id);
 }
