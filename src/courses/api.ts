@@ -7,7 +7,8 @@ import { parseInput } from '../http/validate';
 import { FALLBACK_LANGUAGE, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { readerLanguage } from '../i18n/middleware';
 import type { CourseVersionDocument } from './model';
-import { canAuthor, completenessOf, editLesson, getVersion, listCourses, publish, startDraft } from './versions';
+import { editLesson } from './drafts';
+import { canAuthor, completenessOf, getVersion, listCourses, publish, startDraft } from './versions';
 
 const language = z.enum(SUPPORTED_LANGUAGES);
 export const courseListQuery = paginationQuery.extend({ lang: language.optional() }).strict();

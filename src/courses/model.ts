@@ -32,6 +32,19 @@ export interface QuestionDocument {
   text: PerLanguage<{ prompt: string; options: Record<string, string>; feedback: string }>;
 }
 
+/** A downloadable file of a version, stored in GridFS (bucket `resources`). */
+export interface ResourceDocument {
+  /** The GridFS file id; versions copied from one another share the file. */
+  fileId: mongoose.Types.ObjectId;
+  /** The sanitised file name shown and used for the download. */
+  name: string;
+  /** The type found from the file's bytes, never the one the uploader claimed. */
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedAt: Date;
+}
+
 export interface CourseVersionDocument {
   _id: mongoose.Types.ObjectId;
   course: string;
@@ -43,6 +56,7 @@ export interface CourseVersionDocument {
   changelog: PerLanguage<string>;
   lessons: LessonDocument[];
   questions: QuestionDocument[];
+  resources: ResourceDocument[];
   /** Where it came from: the module files (with each file's hash), or the web editor. */
   source: 'files' | 'web';
   files: Array<{ path: string; hash: string }>;
@@ -74,6 +88,7 @@ const courseVersionSchema = new Schema<CourseVersionDocument>(
     changelog: { type: Schema.Types.Mixed, default: {} },
     lessons: { type: Schema.Types.Mixed, default: [] },
     questions: { type: Schema.Types.Mixed, default: [] },
+    resources: { type: Schema.Types.Mixed, default: [] },
     source: { type: String, enum: ['files', 'web'], required: true },
     files: { type: [{ _id: false, path: String, hash: String }], default: [] },
     revision: { type: Number, default: 0 },

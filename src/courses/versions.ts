@@ -5,27 +5,20 @@
  *
  * No transactions (database.md): every write is one guarded single-document update.
  */
-import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
-import { can } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
-import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
+import { ConflictError, NotFoundError } from '../http/errors';
 import { FALLBACK_LANGUAGE, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
-import { claimRevision, forgetClaimsBefore } from './revision-claim';
-import { Course, type CourseDocument, CourseVersion, type CourseVersionDocument, type LessonDocument, type QuestionDocument, type VersionStatus, versionKeyOf } from './model';
+import { assertAuthor, canAuthor, findCourse, findDraft, SEMVER, saveDraft } from './draft-guard';
+import { CourseVersion, type CourseVersionDocument, type QuestionDocument, type VersionStatus, versionKeyOf } from './model';
+import { Course } from './model';
 
-export const SEMVER = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
+export { canAuthor, SEMVER } from './draft-guard';
 export const LATEST = 'latest';
+/** A check of fewer questions says too little about what was learnt (programme: at least 5). */
+export const MIN_QUESTIONS = 5;
 
 type VersionLean = CourseVersionDocument;
-
-export function canAuthor(user: SessionUser | undefined): boolean {
-  return can(user, 'courses.author');
-}
-
-function assertAuthor(user: SessionUser | undefined): void {
-  if (!canAuthor(user)) throw new ForbiddenError('only trainers, coordinators and administrators write course content');
-}
 
 /** A localised field: the language asked for, else English, else empty. */
 function pick<Value>(values: Partial<Record<Language, Value>> | undefined, lang: Language): Value | undefined {
@@ -57,6 +50,18 @@ export function completenessOf(version: Pick<VersionLean, 'lessons' | 'questions
   return result;
 }
 
+/** Per language, which lessons and questions have their text, and whether the changelog does. */
+export function translationStatusOf(version: Pick<VersionLean, 'lessons' | 'questions' | 'changelog'>) {
+  const completeness = completenessOf(version);
+  return SUPPORTED_LANGUAGES.map((lang) => ({
+    lang,
+    share: completeness[lang],
+    lessons: version.lessons.map((lesson) => ({ key: lesson.key, present: filled(lesson.content[lang]?.title) && filled(lesson.content[lang]?.body) })),
+    questions: version.questions.map((question) => ({ key: question.key, present: questionComplete(question, lang) })),
+    changelog: filled(version.changelog?.[lang]),
+  }));
+}
+
 /** What still lacks English text; publishing needs it all. */
 export function missingEnglish(version: Pick<VersionLean, 'lessons' | 'questions' | 'changelog'>): string[] {
   const missing: string[] = [];
@@ -64,14 +69,10 @@ export function missingEnglish(version: Pick<VersionLean, 'lessons' | 'questions
   for (const lesson of version.lessons) {
     if (!filled(lesson.content.en?.title) || !filled(lesson.content.en?.body)) missing.push(`lessons.${lesson.key}`);
   }
+  if (version.questions.length < MIN_QUESTIONS) missing.push('questions');
   for (const question of version.questions) if (!questionComplete(question, 'en')) missing.push(`questions.${question.key}`);
   if (!filled(version.changelog?.en)) missing.push('changelog');
   return missing;
-}
-
-/** As the importer computes it (files/read.ts): equal hashes mean an unchanged lesson. */
-export function lessonHash(title: string, minutes: number, body: string): string {
-  return createHash('sha256').update(JSON.stringify([title, minutes, body.trim()])).digest('hex');
 }
 
 /** 1.1.0 → 1.2.0. */
@@ -80,23 +81,10 @@ export function nextMinor(version: string): string {
   return `${major}.${(minor ?? 0) + 1}.0`;
 }
 
-async function findCourse(slug: string): Promise<CourseDocument> {
-  const course = typeof slug === 'string' ? await Course.findById(slug).lean() : null;
-  if (!course) throw new NotFoundError('no such course');
-  return course;
-}
-
 export async function latestPublished(slug: string): Promise<VersionLean | null> {
   return CourseVersion.findOne({ course: slug, status: 'published' }).sort({ versionKey: -1 }).lean();
 }
 
-// The problem's `errors` carry the reason in the reader's language (locales/*/courses.json).
-const staleRevision = () =>
-  new ConflictError('someone else saved this draft since you opened it: reload it, reapply your change and save again', 'stale-revision', [
-    { path: 'revision', key: 'courses:errors.stale-revision' },
-  ]);
-const immutable = (version: Pick<VersionLean, 'version' | 'status'>) =>
-  new ConflictError(`version ${version.version} is ${version.status} and cannot change; start a new draft`, 'immutable', [{ path: 'version', key: 'courses:errors.immutable' }]);
 const draftExists = () =>
   new ConflictError('this course already has a draft: edit or publish it first', 'draft-exists', [{ path: '', key: 'courses:errors.draft-exists' }]);
 
@@ -174,6 +162,8 @@ export async function startDraft(user: SessionUser | undefined, slug: string): P
       changelog: {},
       lessons: base.lessons,
       questions: base.questions,
+      // The files are shared, not copied: a resource stays in GridFS while a version names it.
+      resources: base.resources ?? [],
       source: 'web',
       files: [],
       revision: 0,
@@ -188,65 +178,6 @@ export async function startDraft(user: SessionUser | undefined, slug: string): P
     throw draftExists();
   }
   return draft.toObject();
-}
-
-async function findDraft(slug: string, version: string): Promise<VersionLean> {
-  await findCourse(slug);
-  const found = SEMVER.test(version) ? await CourseVersion.findOne({ course: slug, version }).lean() : null;
-  if (!found) throw new NotFoundError('no such version');
-  if (found.status !== 'draft') throw immutable(found);
-  return found;
-}
-
-export interface LessonEdit {
-  lang: Language;
-  title: string;
-  body: string;
-  minutes?: number | undefined;
-  /** The draft's revision the editor started from. */
-  revision: number;
-}
-
-/** The one right to move this draft on from the revision it was read at (revision-claim.ts). */
-const claim = (draft: VersionLean) =>
-  claimRevision(draft._id, draft.revision, async () => Boolean(await CourseVersion.exists({ _id: draft._id, revision: draft.revision })));
-
-
-/**
- * Changes one lesson of a draft in one language. Saved only if nobody saved the draft since
- * `revision`: two editors never silently overwrite each other.
- */
-export async function editLesson(user: SessionUser | undefined, slug: string, version: string, key: string, edit: LessonEdit): Promise<VersionLean> {
-  assertAuthor(user);
-  const draft = await findDraft(slug, version);
-  if (draft.revision !== edit.revision) throw staleRevision();
-  const index = draft.lessons.findIndex((lesson) => lesson.key === key);
-  if (index < 0) throw new NotFoundError('no such lesson in this version');
-  const lesson = draft.lessons[index]!;
-  const content = { ...lesson.content, [edit.lang]: { title: edit.title, body: edit.body.trim() } };
-  const minutes = edit.minutes ?? lesson.minutes;
-  const english = content.en;
-  const changed: LessonDocument = {
-    ...lesson,
-    minutes,
-    content,
-    // The English text is the reference: only its change makes learners redo the lesson.
-    contentHash: english ? lessonHash(english.title, minutes, english.body) : lesson.contentHash,
-  };
-  const lessons = draft.lessons.map((item, position) => (position === index ? changed : item));
-  if (!(await claim(draft))) throw staleRevision();
-  const saved = await CourseVersion.findOneAndUpdate(
-    { _id: draft._id, status: 'draft', revision: edit.revision },
-    { $set: { lessons }, $inc: { revision: 1 } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!saved) {
-    const now = await CourseVersion.findById(draft._id).lean();
-    if (now && now.status !== 'draft') throw immutable(now);
-    throw staleRevision();
-  }
-  await forgetClaimsBefore(draft._id, draft.revision);
-  return saved;
 }
 
 export interface PublishInput {
@@ -273,25 +204,26 @@ export async function publish(user: SessionUser | undefined, slug: string, versi
     );
   }
   // Publishing moves the draft past its revision too: an edit racing it loses, or wins and this loses.
-  if (!(await claim(draft))) throw staleRevision();
-  const published = await CourseVersion.findOneAndUpdate(
-    { _id: draft._id, status: 'draft', revision: draft.revision },
-    { $set: { status: 'published', publishedAt: new Date(), changelog }, $inc: { revision: 1 } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!published) throw staleRevision();
-  return published;
+  return saveDraft(draft, { status: 'published', publishedAt: new Date(), changelog });
 }
 
 /** Retires a published version; it stays readable for learners pinned to it. */
 export async function archive(user: SessionUser | undefined, slug: string, version: string): Promise<VersionLean> {
   assertAuthor(user);
   await findCourse(slug);
-  const archived = SEMVER.test(version)
-    ? await CourseVersion.findOneAndUpdate({ course: slug, version, status: 'published' }, { $set: { status: 'archived' } }, { returnDocument: 'after' }).lean()
-    : null;
-  if (archived) return archived;
-  const found = SEMVER.test(version) ? await CourseVersion.exists({ course: slug, version }) : null;
+  const found = SEMVER.test(version) ? await CourseVersion.findOne({ course: slug, version }).lean() : null;
   if (!found) throw new NotFoundError('no such version');
-  throw new ConflictError('only a published version can be archived', 'not-published');
+  if (found.status !== 'published') {
+    throw new ConflictError('only a published version can be archived', 'not-published', [{ path: 'version', key: 'courses:errors.not-published' }]);
+  }
+  // The catalogue and new learners need a current version: retire one only once a newer one is out.
+  const latest = await latestPublished(slug);
+  if (latest && String(latest._id) === String(found._id)) {
+    throw new ConflictError('the latest published version cannot be archived; publish a newer one first', 'latest-published', [
+      { path: 'version', key: 'courses:errors.latest-published' },
+    ]);
+  }
+  const archived = await CourseVersion.findOneAndUpdate({ _id: found._id, status: 'published' }, { $set: { status: 'archived' } }, { returnDocument: 'after' }).lean();
+  if (!archived) throw new ConflictError('only a published version can be archived', 'not-published', [{ path: 'version', key: 'courses:errors.not-published' }]);
+  return archived;
 }

@@ -10,7 +10,8 @@ import { type Role, User } from '../../src/accounts/model';
 import type { SessionUser } from '../../src/accounts/session-user';
 import { importModules } from '../../src/courses/import';
 import { Course, CourseVersion } from '../../src/courses/model';
-import { archive, completenessOf, editLesson, getVersion, listCourses, nextMinor, publish, startDraft } from '../../src/courses/versions';
+import { editLesson } from '../../src/courses/drafts';
+import { archive, completenessOf, getVersion, listCourses, nextMinor, publish, startDraft } from '../../src/courses/versions';
 import { AppError } from '../../src/http/errors';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages';
 import { buildTestApp } from '../support/app';
@@ -203,6 +204,8 @@ describe('publishing', () => {
 
 describe('archiving', () => {
   it('retires a published version, which stays readable for those pinned to it', async () => {
+    // The latest published version is what new learners start: it stays until a newer one is out.
+    expect(await refusal(archive(coordinator, 'awareness', '1.1.0'))).toEqual({ status: 409, code: 'latest-published' });
     expect(await archive(coordinator, 'awareness', '1.0.0')).toMatchObject({ status: 'archived' });
     expect((await getVersion(undefined, 'awareness', '1.0.0')).status).toBe('archived');
     const res = await request(app).get(api('/courses/awareness/versions/1.0.0')).expect(200);

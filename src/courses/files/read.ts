@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { lessonHash } from '../drafts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -203,7 +204,7 @@ export async function readVersion(root: string, slug: string, folder: string): P
       lesson.content[lang] = { title: front.value.title, body: split.body.trim() };
       if (lang === FALLBACK_LANGUAGE) {
         lesson.minutes = front.value.minutes;
-        lesson.contentHash = sha256(JSON.stringify([front.value.title, front.value.minutes, split.body.trim()]));
+        lesson.contentHash = lessonHash(front.value.title, front.value.minutes, split.body);
       }
     }
   }
