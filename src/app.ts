@@ -15,6 +15,7 @@ import { securityHeaders } from './http/security';
 import { applyUserLanguage, languageMiddleware } from './i18n/middleware';
 import { accountsApi } from './accounts/api';
 import { coursesApi } from './courses/api';
+import { authoringApi } from './courses/authoring-api';
 import { progressApi } from './courses/progress-api';
 import { bearerAuthentication } from './accounts/bearer';
 import { createPassport, sessionAuthentication } from './accounts/authentication';
@@ -34,7 +35,11 @@ import { openapiApi } from './openapi/api';
 import { userPages } from './users/pages';
 import { deriveKey } from './two-factor/codes';
 import { requireTwoFactorSetup, twoFactorPages } from './two-factor/pages';
+import { authoringPages } from './courses/authoring/pages';
 import { coursePages } from './courses/pages';
+import { courseDiffApi } from './courses/diff/api';
+import { courseDiffPages } from './courses/diff/pages';
+import { resourcePages, resourcesApi } from './courses/resources';
 import { APP_VERSION } from './version';
 
 export interface AppDependencies {
@@ -69,7 +74,8 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
       },
       // One line per request: method, path, status, time. Headers stay out of the logs.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // An upload form's CSRF token travels in its URL (courses/resources/pages.ts): kept out of the logs.
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&]_csrf=)[^&#]*/, '$1[redacted]') }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/') },
@@ -88,7 +94,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), progressApi()]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi()]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -105,6 +111,9 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(profilePages(accounts));
   app.use(twoFactorPages(accounts.twoFactor));
   app.use(coursePages());
+  app.use(authoringPages());
+  app.use(courseDiffPages());
+  app.use(resourcePages());
 
   app.use(notFoundHandler);
   app.use(errorHandler({ log, showStacks: !config.isProduction }));

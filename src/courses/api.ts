@@ -8,6 +8,7 @@ import { FALLBACK_LANGUAGE, type Language, SUPPORTED_LANGUAGES } from '../i18n/l
 import { readerLanguage } from '../i18n/middleware';
 import type { CourseVersionDocument } from './model';
 import { editLesson } from './drafts';
+import { serialiseResource } from './resources/service';
 import { canAuthor, completenessOf, getVersion, listCourses, publish, startDraft } from './versions';
 
 const language = z.enum(SUPPORTED_LANGUAGES);
@@ -25,7 +26,7 @@ export const publishSchema = z.strictObject({
 });
 
 /** A version as the API shows it, in `lang` where it has the text, else in English. */
-function serialiseVersion(version: CourseVersionDocument, requested: Language, author: boolean) {
+export function serialiseVersion(version: CourseVersionDocument, requested: Language, author: boolean) {
   const completeness = completenessOf(version);
   // Served in the language asked for when it has any of it; the gaps fall back to English.
   const lang = completeness[requested] > 0 ? requested : FALLBACK_LANGUAGE;
@@ -59,15 +60,16 @@ function serialiseVersion(version: CourseVersionDocument, requested: Language, a
       minutes: lesson.minutes,
     })),
     ...(quiz ? { quiz } : {}),
+    resources: (version.resources ?? []).map((resource) => serialiseResource(version, resource)),
     completeness,
     ...(author ? { revision: version.revision } : {}),
   };
 }
 
-const param = (req: Request, name: string) => String(req.params[name]);
+export const param = (req: Request, name: string) => String(req.params[name]);
 
 /** Refuses non-authors before their input is even read (the services check again). */
-const requireAuthor: RequestHandler = (req, _res, next) => {
+export const requireAuthor: RequestHandler = (req, _res, next) => {
   next(canAuthor(req.user) ? undefined : new ForbiddenError('only trainers, coordinators and administrators write course content'));
 };
 

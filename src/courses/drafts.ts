@@ -24,6 +24,11 @@ function withHash(lesson: LessonDocument): LessonDocument {
   return { ...lesson, contentHash: english ? lessonHash(english.title, lesson.minutes, english.body) : lessonHash(lesson.key, lesson.minutes, '') };
 }
 
+/** Browsers send text areas with CRLF line ends; stored text (and its hash) uses LF only. */
+export function normaliseText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
 function lessonIndex(draft: CourseVersionDocument, key: string): number {
   const index = draft.lessons.findIndex((lesson) => lesson.key === key);
   if (index < 0) throw new NotFoundError('no such lesson in this version');
@@ -63,7 +68,7 @@ export function editLesson(user: SessionUser | undefined, slug: string, version:
     const changed = withHash({
       ...lesson,
       minutes: edit.minutes ?? lesson.minutes,
-      content: { ...lesson.content, [edit.lang]: { title: edit.title, body: edit.body.trim() } },
+      content: { ...lesson.content, [edit.lang]: { title: normaliseText(edit.title), body: normaliseText(edit.body) } },
     });
     return { lessons: draft.lessons.map((item, position) => (position === index ? changed : item)) };
   });
@@ -81,12 +86,13 @@ export interface LessonAddition extends LessonEdit {
 export async function addLesson(user: SessionUser | undefined, slug: string, version: string, addition: LessonAddition): Promise<{ draft: CourseVersionDocument; key: string }> {
   let key = '';
   const draft = await mutateDraft(user, slug, version, addition.revision, (current) => {
-    const taken = current.lessons.map((lesson) => lesson.key);
+    // `new` names the page that adds a lesson: no lesson may take that address.
+    const taken = [...current.lessons.map((lesson) => lesson.key), 'new'];
     if (addition.key !== undefined && taken.includes(addition.key)) {
       throw new ValidationError([{ path: 'key', key: 'courses:errors.key-taken' }], `a lesson with the key ${addition.key} exists`);
     }
     key = addition.key ?? keyFromTitle(addition.title, taken);
-    const lesson = withHash({ key, minutes: addition.minutes, contentHash: '', content: { [addition.lang]: { title: addition.title, body: addition.body.trim() } } });
+    const lesson = withHash({ key, minutes: addition.minutes, contentHash: '', content: { [addition.lang]: { title: normaliseText(addition.title), body: normaliseText(addition.body) } } });
     const lessons = [...current.lessons];
     lessons.splice(Math.min(addition.position ?? lessons.length, lessons.length), 0, lesson);
     return { lessons };
@@ -176,9 +182,9 @@ export function editCheck(user: SessionUser | undefined, slug: string, version: 
         text[lang] = { prompt: translated.prompt, options, feedback: translated.feedback };
       }
       text[edit.lang] = {
-        prompt: input.prompt,
-        options: Object.fromEntries(input.options.map((option) => [option.key, option.text])),
-        feedback: input.feedback,
+        prompt: normaliseText(input.prompt),
+        options: Object.fromEntries(input.options.map((option) => [option.key, normaliseText(option.text)])),
+        feedback: normaliseText(input.feedback),
       };
       return { key: input.key, optionKeys, correct: input.correct, text };
     });
@@ -191,7 +197,7 @@ export function editChangelog(user: SessionUser | undefined, slug: string, versi
   return mutateDraft(user, slug, version, revision, (draft) => {
     const changelog = { ...draft.changelog };
     if (text.trim() === '') delete changelog[lang];
-    else changelog[lang] = text.trim();
+    else changelog[lang] = normaliseText(text);
     return { changelog };
   });
 }

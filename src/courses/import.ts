@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from '../version';
 import { readModules, type VersionSource } from './files/read';
 import type { FileProblem } from './files/yaml';
 import { Course, CourseVersion, versionKeyOf } from './model';
+import { forgetImportedFiles, importVersionResources } from './resources/import';
 
 export const MODULES_DIR = path.join(PROJECT_ROOT, 'modules');
 
@@ -66,10 +67,17 @@ export async function importModules(root: string = MODULES_DIR): Promise<ImportR
       const label = `${source.slug} ${source.version}`;
       const stored = await CourseVersion.findOne({ course: source.slug, version: source.version }).lean();
       if (!stored) {
+        // Its resources/ files go into GridFS first; one of a refused type leaves the version out.
+        const resources = await importVersionResources(root, source.slug, source.version, source.files);
+        if ('problems' in resources) {
+          report.problems.push(...resources.problems);
+          continue;
+        }
         try {
-          await CourseVersion.create(versionDocument(source));
+          await CourseVersion.create({ ...versionDocument(source), resources: resources.resources });
           report.versions.added.push(label);
         } catch (error) {
+          await forgetImportedFiles(resources.created);
           // Another import (a second instance starting) added it meanwhile: nothing to do.
           if ((error as { code?: number }).code !== 11000) throw error;
           report.versions.unchanged.push(label);

@@ -2,6 +2,7 @@ import { type Request, type RequestHandler, type Response, Router } from 'expres
 import { NotFoundError } from '../http/errors';
 import { renderPage } from '../http/render';
 import { renderMarkdown } from './markdown';
+import { formatSize, resourcesForPage } from './resources/service';
 import { Course, type CourseDocument, type CourseVersionDocument } from './model';
 import {
   compareLessons, findProgress, latestPublished, markLessonDone, PASS_MARK, Progress, type ProgressDocument,
@@ -87,6 +88,7 @@ async function modulePage(req: Request, res: Response) {
     audience: localised(course.audience, lang) ?? [],
     version: version.version,
     archived: version.status === 'archived',
+    resources: resourcesForPage(version).map((resource) => ({ ...resource, typeLabel: req.t(resource.typeLabelKey), size: formatSize(resource.size, req.language ?? 'en') })),
     lessons: version.lessons.map((lesson) => ({ key: lesson.key, minutes: lesson.minutes, title: localised(lesson.content, lang)?.title ?? lesson.key, done: done.has(lesson.key) })),
     started: Boolean(progress),
     signedIn: Boolean(req.user),

@@ -10,6 +10,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { FALLBACK_LANGUAGE, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { assertAuthor, canAuthor, findCourse, findDraft, SEMVER, saveDraft } from './draft-guard';
+import { normaliseText } from './drafts';
 import { CourseVersion, type CourseVersionDocument, type QuestionDocument, type VersionStatus, versionKeyOf } from './model';
 import { Course } from './model';
 
@@ -193,7 +194,9 @@ export async function publish(user: SessionUser | undefined, slug: string, versi
   if (latest && latest.versionKey >= draft.versionKey) {
     throw new ConflictError(`version ${draft.version} is not newer than the published ${latest.version}`, 'not-newer', [{ path: 'version', key: 'courses:errors.not-newer' }]);
   }
-  const given = typeof input.changelog === 'string' ? { en: input.changelog } : (input.changelog ?? {});
+  const given = Object.fromEntries(
+    Object.entries(typeof input.changelog === 'string' ? { en: input.changelog } : (input.changelog ?? {})).map(([lang, text]) => [lang, normaliseText(text ?? '')]),
+  );
   const changelog = { ...draft.changelog, ...given };
   const missing = missingEnglish({ ...draft, changelog });
   if (missing.length > 0) {

@@ -10,7 +10,12 @@ import { CsrfError } from './errors';
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
   getTokenFromRequest: (req: Request) => {
     const fromForm = (req.body as Record<string, unknown> | undefined)?._csrf;
-    return typeof fromForm === 'string' ? fromForm : req.get('x-csrf-token');
+    if (typeof fromForm === 'string') return fromForm;
+    // A multipart body (a file upload) is read only by its route, after this check: such a
+    // form carries its token in the action URL instead. Never for any other kind of request.
+    const fromQuery = req.query._csrf;
+    if (typeof fromQuery === 'string' && req.is('multipart/form-data')) return fromQuery;
+    return req.get('x-csrf-token');
   },
 });
 

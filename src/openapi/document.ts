@@ -77,6 +77,9 @@ export const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   targetId: 'Only events about this account.',
   actorId: 'Only events by this person.',
   action: 'Only events of this kind.',
+  revision: 'The draft’s revision when you read it: a change made since makes the request fail with 409 rather than overwrite it.',
+  from: 'The version to compare from (usually the older one), e.g. `1.0.0`, or `latest`.',
+  to: 'The version to compare to (usually the newer one), e.g. `1.1.0`, or `latest`.',
 };
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
@@ -166,7 +169,7 @@ function operationObject(operation: Operation): OperationObject {
     security: operation.public ? [] : [{ [BEARER]: [] }],
     parameters: parametersOf(operation),
     ...(operation.body
-      ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: ref(nameOf(operation.body, REQUEST_COMPONENTS, operation.operationId)) } } } }
+      ? { requestBody: { required: true, content: { [operation.bodyMediaType ?? JSON_TYPE]: { schema: ref(nameOf(operation.body, REQUEST_COMPONENTS, operation.operationId)) } } } }
       : {}),
     responses: responsesOf(operation),
   };

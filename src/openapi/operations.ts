@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { tokenRequestSchema } from '../accounts/api';
 import { registrationSchema } from '../accounts/schemas';
 import { courseListQuery, courseVersionQuery, lessonEditSchema, publishSchema } from '../courses/api';
+import { changelogEditSchema, checkEditSchema, lessonAdditionSchema, lessonOrderSchema, lessonRemovalQuery } from '../courses/authoring-api';
+import { courseDiffQuery, courseDiffSchema } from '../courses/diff/schema';
 import { progressMarkSchema } from '../courses/progress-api';
+import { resourceRemovalQuery, resourceUploadSchema } from '../courses/resources/api';
 import { profilePatchSchema } from '../profile/schemas';
 import { citiesQuery, countriesQuery, organisationsQuery } from '../reference/api';
 import { auditListQuery, staffCreationSchema, userListQuery, userUpdateSchema } from '../users/schemas';
@@ -16,6 +19,9 @@ import {
   courseListSchema,
   courseVersionSchema,
   lessonEditedSchema,
+  resourceRemovedSchema,
+  resourceUploadedSchema,
+  translationStatusSchema,
   cityListSchema,
   createdUserSchema,
   meSchema,
@@ -45,7 +51,7 @@ export type Tag = keyof typeof TAGS;
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type SuccessStatus = 200 | 201 | 204;
 /** The error statuses the API uses (docs/api.md, "Conventions"); 5xx are left undescribed. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
 
 export interface PathParameter {
   description: string;
@@ -67,6 +73,8 @@ export interface Operation {
   query?: z.ZodObject;
   /** The schema the router parses `req.body` with (a JSON object). */
   body?: z.ZodType;
+  /** How the body is sent: JSON unless said otherwise (a file upload is multipart). */
+  bodyMediaType?: 'multipart/form-data';
   success: { status: SuccessStatus; description: string; schema?: z.ZodType };
   /** Each refusal the operation can give, with when; all `application/problem+json`. */
   errors: Partial<Record<ErrorStatus, string>>;
@@ -82,6 +90,7 @@ const BAD_TOKEN_ON_PUBLIC =
 const RATE_LIMITED = 'Too many attempts from this address (or for this account): wait for `Retry-After` seconds.';
 const NOT_STAFF = 'The caller is neither an administrator nor a coordinator.';
 const NOT_AUTHOR = 'The caller is not a trainer, coordinator or administrator.';
+const DRAFT_CONFLICT = 'The version is published or archived (`immutable`), or someone saved the draft since `revision` (`stale-revision`).';
 const COURSE_VERSION: Record<string, PathParameter> = {
   slug: { description: "The module's slug, e.g. `awareness`.", schema: z.string() },
   version: { description: 'A version such as `1.1.0`, or `latest` for the latest published one.', schema: z.string() },
@@ -334,6 +343,20 @@ export const OPERATIONS: Operation[] = [
     errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC, 404: 'No such module or version, or a draft and the caller is not an author.' },
   },
   {
+    operationId: 'diffCourseVersions',
+    method: 'get',
+    path: '/courses/{slug}/diff',
+    tag: 'Courses',
+    summary: 'What changed between two versions of a module',
+    description:
+      'Lessons and questions added, removed, changed or moved, and per language the changed titles and texts: changed lines with 3 lines of context, paired lines with their words marked. `from` and `to` are versions or `latest`; drafts only for authors. `lang` limits the per-language detail to one language (the summary still covers all). Long texts are cut (`truncated`).',
+    public: true,
+    pathParameters: { slug: COURSE_VERSION.slug! },
+    query: courseDiffQuery,
+    success: { status: 200, description: 'The differences, from `from` to `to`.', schema: courseDiffSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC, 404: 'No such module or version, or a draft and the caller is not an author.' },
+  },
+  {
     operationId: 'startCourseDraft',
     method: 'post',
     path: '/courses/{slug}/versions',
@@ -368,6 +391,163 @@ export const OPERATIONS: Operation[] = [
       404: 'No such module, version or lesson.',
       409: 'The version is published or archived and cannot change (`type` ends `immutable`), or the draft was saved by someone else since `revision` (`type` ends `stale-revision`).',
       413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'addCourseLesson',
+    method: 'post',
+    path: '/courses/{slug}/versions/{version}/lessons',
+    tag: 'Courses',
+    summary: 'Add a lesson to a draft',
+    description: 'Written in one language; the key is made from the title unless given. `position` (from 0) places it; at the end by default.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    body: lessonAdditionSchema,
+    success: { status: 201, description: 'Added, with the new revision.', schema: lessonEditedSchema },
+    errors: {
+      400: 'The body does not match the schema, or `key` is already used by a lesson of this draft (`errors` tells which field).',
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module or version.',
+      409: DRAFT_CONFLICT,
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'removeCourseLesson',
+    method: 'delete',
+    path: '/courses/{slug}/versions/{version}/lessons/{key}',
+    tag: 'Courses',
+    summary: 'Remove a lesson from a draft',
+    description: 'In every language. A version keeps at least one lesson.',
+    public: false,
+    pathParameters: { ...COURSE_VERSION, key: { description: "The lesson's key.", schema: z.string() } },
+    query: lessonRemovalQuery,
+    success: { status: 200, description: 'The draft after the change.', schema: courseVersionSchema },
+    errors: {
+      400: INVALID_QUERY,
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module, version or lesson.',
+      409: `${DRAFT_CONFLICT} Also when it is the last lesson (\`last-lesson\`).`,
+    },
+  },
+  {
+    operationId: 'orderCourseLessons',
+    method: 'put',
+    path: '/courses/{slug}/versions/{version}/order',
+    tag: 'Courses',
+    summary: "Set the order of a draft's lessons",
+    description: '`order` lists every lesson key of the draft, each once.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    body: lessonOrderSchema,
+    success: { status: 200, description: 'The draft after the change.', schema: courseVersionSchema },
+    errors: { 400: 'Not every key of the draft once, or a malformed body.', 401: NEEDS_TOKEN, 403: NOT_AUTHOR, 404: 'No such module or version.', 409: DRAFT_CONFLICT, 413: TOO_LARGE },
+  },
+  {
+    operationId: 'editCourseCheck',
+    method: 'put',
+    path: '/courses/{slug}/versions/{version}/check',
+    tag: 'Courses',
+    summary: "Replace a draft's knowledge check, with its text in one language",
+    description:
+      'Questions, options and correct answers are the same in every language; the text is given in `lang`. Text in other languages is kept for the questions and options that remain; new ones await translation.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    body: checkEditSchema,
+    success: { status: 200, description: 'The draft after the change, in `lang`.', schema: courseVersionSchema },
+    errors: {
+      400: 'A malformed body, duplicate keys, or a correct answer that is not one of the options (`errors` tells which).',
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module or version.',
+      409: DRAFT_CONFLICT,
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'editCourseChangelog',
+    method: 'put',
+    path: '/courses/{slug}/versions/{version}/changelog',
+    tag: 'Courses',
+    summary: "Set a draft's changelog in one language",
+    description: 'Markdown. An empty `text` removes the changelog in that language.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    body: changelogEditSchema,
+    success: { status: 200, description: 'The draft after the change, in `lang`.', schema: courseVersionSchema },
+    errors: { 400: INVALID_BODY, 401: NEEDS_TOKEN, 403: NOT_AUTHOR, 404: 'No such module or version.', 409: DRAFT_CONFLICT, 413: TOO_LARGE },
+  },
+  {
+    operationId: 'archiveCourseVersion',
+    method: 'post',
+    path: '/courses/{slug}/versions/{version}/archive',
+    tag: 'Courses',
+    summary: 'Archive a published version',
+    description: 'Learners pinned to it can still read and finish it; new learners start the latest published version, which cannot itself be archived.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    success: { status: 200, description: 'The archived version.', schema: courseVersionSchema },
+    errors: {
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module or version.',
+      409: 'Not published (`not-published`), or the latest published version (`latest-published`).',
+    },
+  },
+  {
+    operationId: 'getCourseTranslationStatus',
+    method: 'get',
+    path: '/courses/{slug}/versions/{version}/translation-status',
+    tag: 'Courses',
+    summary: 'What is translated in each language',
+    description: 'Per language: the share present, and which lessons and questions have their text.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    success: { status: 200, description: 'The status per language.', schema: translationStatusSchema },
+    errors: { 401: NEEDS_TOKEN, 403: NOT_AUTHOR, 404: 'No such module or version.' },
+  },
+  {
+    operationId: 'uploadCourseResource',
+    method: 'post',
+    path: '/courses/{slug}/versions/{version}/resources',
+    tag: 'Courses',
+    summary: 'Upload a downloadable resource to a draft',
+    description:
+      'Multipart, one `file` and the `revision`. Accepted: PDF, DOCX/XLSX/PPTX, DOC/XLS/PPT, ODT/ODS/ODP, PNG, JPEG and MP4, judged by the file’s bytes; at most 25 MB. The stored name is the file’s name made safe, with the extension of the type found.',
+    public: false,
+    pathParameters: COURSE_VERSION,
+    body: resourceUploadSchema,
+    bodyMediaType: 'multipart/form-data',
+    success: { status: 201, description: 'Stored and listed in the draft, with the new revision.', schema: resourceUploadedSchema },
+    errors: {
+      400: 'No file, more than one file, a missing or invalid `revision`, an unknown field, or a malformed multipart body (`errors` tells which).',
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module or version.',
+      409: 'The version is published or archived (`immutable`), or someone saved the draft since `revision` (`stale-revision`). Nothing is stored.',
+      413: 'The file is over 25 MB (`type` ends `resource-too-large`). Nothing is stored.',
+      415: 'The file is not of an accepted type, whatever its name says (`type` ends `unsupported-resource-type`). Nothing is stored.',
+    },
+  },
+  {
+    operationId: 'removeCourseResource',
+    method: 'delete',
+    path: '/courses/{slug}/versions/{version}/resources/{id}',
+    tag: 'Courses',
+    summary: 'Remove a resource from a draft',
+    description: 'The file itself is deleted only when no other version (e.g. the published one the draft was copied from) still offers it.',
+    public: false,
+    pathParameters: { ...COURSE_VERSION, id: { description: 'The resource’s `id`.', schema: z.string() } },
+    query: resourceRemovalQuery,
+    success: { status: 200, description: 'Removed, with the new revision.', schema: resourceRemovedSchema },
+    errors: {
+      400: INVALID_QUERY,
+      401: NEEDS_TOKEN,
+      403: NOT_AUTHOR,
+      404: 'No such module, version or resource.',
+      409: 'The version is published or archived (`immutable`), or someone saved the draft since `revision` (`stale-revision`).',
     },
   },
   {
@@ -438,6 +618,11 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   NewUser: staffCreationSchema,
   UserUpdate: userUpdateSchema,
   LessonEdit: lessonEditSchema,
+  LessonAddition: lessonAdditionSchema,
+  LessonOrder: lessonOrderSchema,
+  CheckEdit: checkEditSchema,
+  ChangelogEdit: changelogEditSchema,
   Publish: publishSchema,
   ProgressMark: progressMarkSchema,
+  ResourceUpload: resourceUploadSchema,
 };

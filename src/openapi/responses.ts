@@ -12,6 +12,7 @@ import { AUDIT_ACTIONS } from '../audit/model';
 import { MAX_PAGE_SIZE } from '../http/pagination';
 import { SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { ORGANISATION_TYPES, PHASES } from '../reference/model';
+import { courseDiffSchema } from '../courses/diff/schema';
 
 /** A database id: 24 hexadecimal digits. */
 export const objectId = z.string().regex(/^[a-f\d]{24}$/);
@@ -190,6 +191,20 @@ const quizQuestionSchema = z.strictObject({
   correct: z.array(z.string()).optional().meta({ description: 'The right option keys: for authors only.' }),
   feedback: z.string().optional().meta({ description: 'For authors only; learners get it with their score.' }),
 });
+export const resourceSchema = z.strictObject({
+  id: objectId,
+  name: z.string().meta({ description: 'The sanitised file name, with the extension of the type found in the file.' }),
+  contentType: z.string().meta({ description: 'Found from the file’s bytes, not from what the uploader claimed.' }),
+  size: z.number().int().min(0).meta({ description: 'Bytes.' }),
+  url: z.string().meta({ description: 'Where to download it (a web page path, not under `/api/v1`).' }),
+});
+export const resourceUploadedSchema = z.strictObject({
+  resource: resourceSchema,
+  revision: z.number().int().min(0).meta({ description: 'The draft’s new revision: send it with the next edit.' }),
+});
+export const resourceRemovedSchema = z.strictObject({
+  revision: z.number().int().min(0).meta({ description: 'The draft’s new revision: send it with the next edit.' }),
+});
 export const courseVersionSchema = z.strictObject({
   slug: z.string(),
   version: semver,
@@ -199,6 +214,7 @@ export const courseVersionSchema = z.strictObject({
   changelog: z.string().nullable(),
   lessons: z.array(z.strictObject({ key: z.string(), title: z.string(), body: z.string().meta({ description: 'Markdown.' }), minutes: z.number().int() })),
   quiz: z.strictObject({ questions: z.array(quizQuestionSchema) }).optional(),
+  resources: z.array(resourceSchema).meta({ description: 'Files to download with the version.' }),
   completeness: completenessSchema,
   revision: z.number().int().min(0).optional().meta({ description: 'For authors: the revision to send with the next lesson edit.' }),
 });
@@ -207,6 +223,21 @@ export const lessonEditedSchema = z.strictObject({
   version: semver,
   revision: z.number().int().min(0).meta({ description: 'The draft’s new revision: send it with the next edit.' }),
   lesson: z.strictObject({ key: z.string(), lang: language, title: z.string(), body: z.string(), minutes: z.number().int() }),
+});
+
+export const translationStatusSchema = z.strictObject({
+  slug: z.string(),
+  version: semver,
+  status: versionStatus,
+  languages: z.array(
+    z.strictObject({
+      lang: language,
+      share: z.number().min(0).max(1).meta({ description: 'Share of lessons, questions and changelog present in this language.' }),
+      lessons: z.array(z.strictObject({ key: z.string(), present: z.boolean() })),
+      questions: z.array(z.strictObject({ key: z.string(), present: z.boolean() })),
+      changelog: z.boolean(),
+    }),
+  ),
 });
 
 export const progressSchema = z.strictObject({
@@ -248,6 +279,11 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   Course: courseSchema,
   CourseList: courseListSchema,
   CourseVersion: courseVersionSchema,
+  CourseDiff: courseDiffSchema,
   CourseProgress: progressSchema,
   LessonEdited: lessonEditedSchema,
+  Resource: resourceSchema,
+  ResourceUploaded: resourceUploadedSchema,
+  ResourceRemoved: resourceRemovedSchema,
+  TranslationStatus: translationStatusSchema,
 };

@@ -7,35 +7,19 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApiToken } from '../../src/accounts/api-token';
 import { type Role, User } from '../../src/accounts/model';
-import type { SessionUser } from '../../src/accounts/session-user';
 import { importModules } from '../../src/courses/import';
 import { Course, CourseVersion } from '../../src/courses/model';
 import { editLesson } from '../../src/courses/drafts';
 import { archive, completenessOf, getVersion, listCourses, nextMinor, publish, startDraft } from '../../src/courses/versions';
-import { AppError } from '../../src/http/errors';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages';
 import { buildTestApp } from '../support/app';
+import { actor, refusal } from '../support/course-authors';
 import { useTestDatabase } from '../support/database';
 
 const db = useTestDatabase(__filename);
 let app: Express;
 
 let serial = 0;
-function actor(roles: Role[]): SessionUser {
-  serial += 1;
-  return {
-    id: `00000000000000000000${String(serial).padStart(4, '0')}`,
-    email: `actor-${serial}@example.org`,
-    name: `Actor ${serial}`,
-    roles,
-    language: 'en',
-    status: 'active',
-    emailVerified: true,
-    scopeCountries: [],
-    sessionEpoch: 0,
-    twoFactorEnabled: true,
-  };
-}
 const trainer = actor(['trainer']);
 const coordinator = actor(['coordinator']);
 const stakeholder = actor(['stakeholder']);
@@ -48,17 +32,6 @@ async function tokenFor(roles: Role[]): Promise<string> {
 }
 let trainerToken: string;
 let stakeholderToken: string;
-
-/** The status and code of what a promise is refused with. */
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const api = (path: string) => `/api/v1${path}`;
 

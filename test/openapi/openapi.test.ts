@@ -123,7 +123,29 @@ async function pastTheLimit(method: Method, path: string, limit: number): Promis
   return call(method, path, { body: {}, address });
 }
 
+/** The module's draft, started by an administrator if it has none. */
+async function draftOf(slug: string) {
+  const existing = await CourseVersion.findOne({ course: slug, status: 'draft' }).lean();
+  if (existing) return existing;
+  await call('post', `/courses/${slug}/versions`, { token: admin.token }).expect(201);
+  return (await CourseVersion.findOne({ course: slug, status: 'draft' }).lean())!;
+}
+
 const endsWith = (code: string) => (res: Response) => expect(String(res.body.type)).toMatch(new RegExp(`/${code}$`));
+
+/** A multipart resource upload (the one operation whose body is not JSON). */
+const RESOURCE_PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+async function uploadResource(version: string, options: { token?: string; revision?: number; file?: Buffer; filename?: string } = {}): Promise<Response> {
+  const draft = await CourseVersion.findOne({ course: 'local-strategy', status: 'draft' }).lean();
+  let test = request(app).post(`${SERVER_URL}/courses/local-strategy/versions/${version}/resources`).set('X-Forwarded-For', nextAddress());
+  if (options.token) test = test.set('Authorization', `Bearer ${options.token}`);
+  test = test.field('revision', String(options.revision ?? draft?.revision ?? 0));
+  return options.file === undefined ? test : test.attach('file', options.file, { filename: options.filename ?? 'handout.pdf' });
+}
+const latestDraftResource = async () => {
+  const draft = (await CourseVersion.findOne({ course: 'local-strategy', status: 'draft' }).lean())!;
+  return { draft, id: String(draft.resources.at(-1)!.fileId) };
+};
 
 interface Case {
   /** A request (supertest's Test is a promise of its response). */
@@ -305,6 +327,15 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     401: [{ send: () => call('get', '/courses/awareness/versions/latest', { token: BAD_TOKEN }) }],
     404: [{ send: () => call('get', '/courses/no-such-course/versions/latest') }, { send: () => call('get', '/courses/awareness/versions/9.9.9') }],
   },
+  diffCourseVersions: {
+    200: [
+      { send: () => call('get', '/courses/awareness/diff?from=1.0.0&to=latest'), check: (res) => expect(res.body.summary.lessons).toMatchObject({ added: 1, changed: 1 }) },
+      { send: () => call('get', '/courses/awareness/diff?from=1.1.0&to=1.0.0&lang=fr', { token: admin.token }), check: (res) => expect(res.body.summary.lessons).toMatchObject({ removed: 1, changed: 1 }) },
+    ],
+    400: [{ send: () => call('get', '/courses/awareness/diff?from=1.0.0') }, { send: () => call('get', '/courses/awareness/diff?from=1.0.0&to=1.1.0&lang=xx') }],
+    401: [{ send: () => call('get', '/courses/awareness/diff?from=1.0.0&to=1.1.0', { token: BAD_TOKEN }) }],
+    404: [{ send: () => call('get', '/courses/no-such-course/diff?from=1.0.0&to=1.1.0') }, { send: () => call('get', '/courses/awareness/diff?from=1.0.0&to=9.9.9') }],
+  },
   startCourseDraft: {
     201: [{ send: () => call('post', '/courses/local-strategy/versions', { token: coordinator.token }), check: (res) => expect(res.body).toMatchObject({ version: '1.1.0', status: 'draft', revision: 0 }) }],
     401: [{ send: () => call('post', '/courses/local-strategy/versions') }],
@@ -333,6 +364,197 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
       { send: () => call('put', '/courses/awareness/versions/1.0.0/lessons/signs-and-context', { token: admin.token, body: { lang: 'en', title: 'T', body: 'B', revision: 0 } }), check: endsWith('immutable') },
     ],
     413: [{ send: () => call('put', '/courses/local-strategy/versions/1.1.0/lessons/evaluation', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  addCourseLesson: {
+    201: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('post', `/courses/disengagement/versions/${draft.version}/lessons`, {
+            token: coordinator.token,
+            body: { lang: 'en', title: 'Working with probation', body: 'A new lesson.', minutes: 20, position: 0, revision: draft.revision },
+          });
+        },
+        check: (res) => expect(res.body.lesson).toMatchObject({ key: 'working-with-probation', title: 'Working with probation' }),
+      },
+    ],
+    400: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('post', `/courses/disengagement/versions/${draft.version}/lessons`, {
+            token: admin.token,
+            body: { lang: 'en', title: 'Again', body: 'Taken key.', minutes: 5, key: 'working-with-probation', revision: draft.revision },
+          });
+        },
+        check: (res) => expect(res.body.errors[0].path).toBe('key'),
+      },
+      { send: () => call('post', '/courses/disengagement/versions/1.1.0/lessons', { token: admin.token, body: { lang: 'en', title: 'No body', minutes: 5, revision: 0 } }) },
+    ],
+    401: [{ send: () => call('post', '/courses/disengagement/versions/1.1.0/lessons', { body: {} }) }],
+    403: [{ send: () => call('post', '/courses/disengagement/versions/1.1.0/lessons', { token: stakeholder.token, body: {} }) }],
+    404: [{ send: () => call('post', '/courses/disengagement/versions/9.9.9/lessons', { token: admin.token, body: { lang: 'en', title: 'T', body: 'B', minutes: 5, revision: 0 } }) }],
+    409: [{ send: () => call('post', '/courses/disengagement/versions/1.0.0/lessons', { token: admin.token, body: { lang: 'en', title: 'T', body: 'B', minutes: 5, revision: 0 } }), check: endsWith('immutable') }],
+    413: [{ send: () => call('post', '/courses/disengagement/versions/1.1.0/lessons', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  removeCourseLesson: {
+    200: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('delete', `/courses/disengagement/versions/${draft.version}/lessons/working-with-probation?revision=${draft.revision}`, { token: admin.token });
+        },
+        check: (res) => expect(res.body.lessons.map((lesson: { key: string }) => lesson.key)).not.toContain('working-with-probation'),
+      },
+    ],
+    400: [{ send: () => call('delete', '/courses/disengagement/versions/1.1.0/lessons/anything?revision=minus-one', { token: admin.token }) }],
+    401: [{ send: () => call('delete', '/courses/disengagement/versions/1.1.0/lessons/anything?revision=0') }],
+    403: [{ send: () => call('delete', '/courses/disengagement/versions/1.1.0/lessons/anything?revision=0', { token: stakeholder.token }) }],
+    404: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('delete', `/courses/disengagement/versions/${draft.version}/lessons/no-such-lesson?revision=${draft.revision}`, { token: admin.token });
+        },
+      },
+    ],
+    409: [{ send: () => call('delete', '/courses/disengagement/versions/1.1.0/lessons/anything?revision=0', { token: admin.token }), check: endsWith('stale-revision') }],
+  },
+  orderCourseLessons: {
+    200: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          const order = draft.lessons.map((lesson) => lesson.key).reverse();
+          return call('put', `/courses/disengagement/versions/${draft.version}/order`, { token: admin.token, body: { order, revision: draft.revision } });
+        },
+      },
+    ],
+    400: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('put', `/courses/disengagement/versions/${draft.version}/order`, { token: admin.token, body: { order: ['only-one'], revision: draft.revision } });
+        },
+        check: (res) => expect(res.body.errors[0].path).toBe('order'),
+      },
+    ],
+    401: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/order', { body: {} }) }],
+    403: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/order', { token: stakeholder.token, body: {} }) }],
+    404: [{ send: () => call('put', '/courses/no-such-course/versions/1.1.0/order', { token: admin.token, body: { order: ['a'], revision: 0 } }) }],
+    409: [{ send: () => call('put', '/courses/disengagement/versions/1.0.0/order', { token: admin.token, body: { order: ['a'], revision: 0 } }), check: endsWith('immutable') }],
+    413: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/order', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  editCourseCheck: {
+    200: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          const questions = draft.questions.map((question) => ({
+            key: question.key,
+            prompt: question.text.fr!.prompt,
+            options: question.optionKeys.map((key) => ({ key, text: question.text.fr!.options[key]! })),
+            correct: question.correct,
+            feedback: question.text.fr!.feedback,
+          }));
+          return call('put', `/courses/disengagement/versions/${draft.version}/check`, { token: admin.token, body: { lang: 'fr', questions, revision: draft.revision } });
+        },
+        check: (res) => expect(res.body.lang).toBe('fr'),
+      },
+    ],
+    400: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('put', `/courses/disengagement/versions/${draft.version}/check`, {
+            token: admin.token,
+            body: { lang: 'en', revision: draft.revision, questions: [{ key: 'q', prompt: 'P', options: [{ key: 'a', text: 'A' }, { key: 'b', text: 'B' }], correct: ['c'], feedback: 'F' }] },
+          });
+        },
+        check: (res) => expect(res.body.errors[0].path).toBe('questions.0.correct'),
+      },
+    ],
+    401: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/check', { body: {} }) }],
+    403: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/check', { token: stakeholder.token, body: {} }) }],
+    404: [{ send: () => call('put', '/courses/disengagement/versions/9.9.9/check', { token: admin.token, body: { lang: 'en', revision: 0, questions: [{ key: 'q', prompt: 'P', options: [{ key: 'a', text: 'A' }, { key: 'b', text: 'B' }], correct: ['a'], feedback: 'F' }] } }) }],
+    409: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/check', { token: admin.token, body: { lang: 'en', revision: 0, questions: [{ key: 'q', prompt: 'P', options: [{ key: 'a', text: 'A' }, { key: 'b', text: 'B' }], correct: ['a'], feedback: 'F' }] } }), check: endsWith('stale-revision') }],
+    413: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/check', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  editCourseChangelog: {
+    200: [
+      {
+        send: async () => {
+          const draft = await draftOf('disengagement');
+          return call('put', `/courses/disengagement/versions/${draft.version}/changelog`, { token: admin.token, body: { lang: 'en', text: 'Lessons reordered.', revision: draft.revision } });
+        },
+        check: (res) => expect(res.body.changelog).toBe('Lessons reordered.'),
+      },
+    ],
+    400: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/changelog', { token: admin.token, body: { lang: 'xx', text: 'T', revision: 0 } }) }],
+    401: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/changelog', { body: {} }) }],
+    403: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/changelog', { token: stakeholder.token, body: {} }) }],
+    404: [{ send: () => call('put', '/courses/disengagement/versions/9.9.9/changelog', { token: admin.token, body: { lang: 'en', text: 'T', revision: 0 } }) }],
+    409: [{ send: () => call('put', '/courses/disengagement/versions/1.0.0/changelog', { token: admin.token, body: { lang: 'en', text: 'T', revision: 0 } }), check: endsWith('immutable') }],
+    413: [{ send: () => call('put', '/courses/disengagement/versions/1.1.0/changelog', { token: admin.token, raw: TOO_LARGE }) }],
+  },
+  archiveCourseVersion: {
+    200: [{ send: () => call('post', '/courses/awareness/versions/1.0.0/archive', { token: coordinator.token }), check: (res) => expect(res.body.status).toBe('archived') }],
+    401: [{ send: () => call('post', '/courses/awareness/versions/1.0.0/archive') }],
+    403: [{ send: () => call('post', '/courses/awareness/versions/1.0.0/archive', { token: stakeholder.token }) }],
+    404: [{ send: () => call('post', '/courses/awareness/versions/9.9.9/archive', { token: admin.token }) }],
+    409: [
+      { send: () => call('post', '/courses/awareness/versions/1.0.0/archive', { token: admin.token }), check: endsWith('not-published') },
+      { send: () => call('post', '/courses/awareness/versions/1.1.0/archive', { token: admin.token }), check: endsWith('latest-published') },
+    ],
+  },
+  getCourseTranslationStatus: {
+    200: [
+      {
+        send: () => call('get', '/courses/schools/versions/latest/translation-status', { token: coordinator.token }),
+        check: (res) => {
+          const byLang = Object.fromEntries(res.body.languages.map((entry: { lang: string; share: number }) => [entry.lang, entry.share]));
+          expect(byLang).toMatchObject({ en: 1, fr: 1, pt: 0 });
+        },
+      },
+    ],
+    401: [{ send: () => call('get', '/courses/schools/versions/latest/translation-status') }],
+    403: [{ send: () => call('get', '/courses/schools/versions/latest/translation-status', { token: stakeholder.token }) }],
+    404: [{ send: () => call('get', '/courses/schools/versions/9.9.9/translation-status', { token: admin.token }) }],
+  },
+  uploadCourseResource: {
+    201: [{ send: () => uploadResource('1.1.0', { token: admin.token, file: RESOURCE_PDF }), check: (res) => expect(res.body.resource).toMatchObject({ name: 'handout.pdf', contentType: 'application/pdf' }) }],
+    400: [{ send: () => uploadResource('1.1.0', { token: admin.token }) }],
+    401: [{ send: () => uploadResource('1.1.0', { file: RESOURCE_PDF }) }],
+    403: [{ send: () => uploadResource('1.1.0', { token: stakeholder.token, file: RESOURCE_PDF }) }],
+    404: [{ send: () => uploadResource('9.9.9', { token: admin.token, file: RESOURCE_PDF }) }],
+    409: [
+      { send: () => uploadResource('1.1.0', { token: admin.token, file: RESOURCE_PDF, revision: 0 }), check: endsWith('stale-revision') },
+      { send: () => call('post', '/courses/awareness/versions/1.0.0/resources', { token: admin.token }), check: endsWith('immutable') },
+    ],
+    413: [{ send: () => uploadResource('1.1.0', { token: admin.token, file: Buffer.concat([RESOURCE_PDF, Buffer.alloc(25 * 1024 * 1024)]) }), check: endsWith('resource-too-large') }],
+    415: [{ send: () => uploadResource('1.1.0', { token: admin.token, file: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(600)]), filename: 'setup.pdf' }), check: endsWith('unsupported-resource-type') }],
+  },
+  removeCourseResource: {
+    200: [
+      {
+        send: async () => {
+          const { draft, id } = await latestDraftResource();
+          return call('delete', `/courses/local-strategy/versions/1.1.0/resources/${id}?revision=${draft.revision}`, { token: admin.token });
+        },
+      },
+    ],
+    400: [{ send: () => call('delete', `/courses/local-strategy/versions/1.1.0/resources/${NO_SUCH_ID}`, { token: admin.token }) }],
+    401: [{ send: () => call('delete', `/courses/local-strategy/versions/1.1.0/resources/${NO_SUCH_ID}?revision=0`) }],
+    403: [{ send: () => call('delete', `/courses/local-strategy/versions/1.1.0/resources/${NO_SUCH_ID}?revision=0`, { token: stakeholder.token }) }],
+    404: [
+      {
+        send: async () => {
+          const draft = (await CourseVersion.findOne({ course: 'local-strategy', status: 'draft' }).lean())!;
+          return call('delete', `/courses/local-strategy/versions/1.1.0/resources/${NO_SUCH_ID}?revision=${draft.revision}`, { token: admin.token });
+        },
+      },
+    ],
+    409: [{ send: () => call('delete', `/courses/awareness/versions/1.0.0/resources/${NO_SUCH_ID}?revision=0`, { token: admin.token }), check: endsWith('immutable') }],
   },
   publishCourseVersion: {
     200: [{ send: () => call('post', '/courses/local-strategy/versions/1.1.0/publish', { token: coordinator.token, body: { changelog: 'Revised the evaluation lesson.' } }), check: (res) => expect(res.body.status).toBe('published') }],

@@ -13,6 +13,7 @@ import { createApiToken } from '../../src/accounts/api-token';
 import { importModules } from '../../src/courses/import';
 import { createTargetAccount, type Persona, PERSONAS, type SignedInPersona, signInPersona, TARGET_COUNTRY } from '../support/personas';
 import { listRoutes } from '../support/routes';
+import { publishedResourceUrl } from '../fixtures/resources/published-resource';
 
 const db = useTestDatabase(__filename);
 let app: Express;
@@ -141,12 +142,36 @@ const MATRIX: Record<string, Entry> = {
   // The writes target published versions (409, still "allowed") so nothing changes for the next person.
   'GET /api/v1/courses': { expect: PUBLIC },
   'GET /api/v1/courses/:slug/versions/:version': { expect: PUBLIC, call: () => ({ path: '/api/v1/courses/awareness/versions/latest' }) },
+  'GET /api/v1/courses/:slug/diff': { expect: PUBLIC, call: () => ({ path: '/api/v1/courses/awareness/diff?from=1.0.0&to=latest' }) },
   'POST /api/v1/courses/:slug/versions': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/family-support/versions' }) },
   'PUT /api/v1/courses/:slug/versions/:version/lessons/:key': {
     expect: COURSE_AUTHORS,
     call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/lessons/signs-and-context', body: { lang: 'en', title: 'Changed', body: 'Changed.', revision: 0 } }),
   },
   'POST /api/v1/courses/:slug/versions/:version/publish': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/publish', body: {} }) },
+  // Resources (uploads are multipart; here refused as immutable before any body is read).
+  'POST /api/v1/courses/:slug/versions/:version/resources': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/resources' }) },
+  'DELETE /api/v1/courses/:slug/versions/:version/resources/:id': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/resources/0123456789abcdef01234567?revision=0' }),
+  },
+  'POST /api/v1/courses/:slug/versions/:version/lessons': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/lessons', body: { lang: 'en', title: 'New', body: 'New.', minutes: 5, revision: 0 } }),
+  },
+  'DELETE /api/v1/courses/:slug/versions/:version/lessons/:key': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/lessons/signs-and-context?revision=0' }) },
+  'PUT /api/v1/courses/:slug/versions/:version/order': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/order', body: { order: ['signs-and-context'], revision: 0 } }) },
+  'PUT /api/v1/courses/:slug/versions/:version/check': {
+    expect: COURSE_AUTHORS,
+    call: () => ({
+      path: '/api/v1/courses/awareness/versions/1.0.0/check',
+      body: { lang: 'en', revision: 0, questions: [{ key: 'q1', prompt: 'P', options: [{ key: 'a', text: 'A' }, { key: 'b', text: 'B' }], correct: ['a'], feedback: 'F' }] },
+    }),
+  },
+  'PUT /api/v1/courses/:slug/versions/:version/changelog': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.0.0/changelog', body: { lang: 'en', text: 'T', revision: 0 } }) },
+  // The latest published version cannot be archived (409): nothing changes for the next person.
+  'POST /api/v1/courses/:slug/versions/:version/archive': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/1.1.0/archive' }) },
+  'GET /api/v1/courses/:slug/versions/:version/translation-status': { expect: COURSE_AUTHORS, call: () => ({ path: '/api/v1/courses/awareness/versions/latest/translation-status' }) },
 
   // Learning on the web: catalogue and module pages for anyone, the rest for signed-in learners.
   'GET /modules': { expect: PUBLIC },
@@ -156,7 +181,46 @@ const MATRIX: Record<string, Entry> = {
   'GET /modules/:slug/lessons/:key': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/lessons/signs-and-context' }) },
   'POST /modules/:slug/lessons/:key/done': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/lessons/signs-and-context/done' }) },
   'GET /modules/:slug/check': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/check' }) },
+  // Comparing versions: a page for authors.
+  'GET /authoring/:slug/diff': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/diff?from=1.0.0&to=1.1.0' }) },
   'POST /modules/:slug/check': { expect: SIGNED_IN, call: () => ({ path: '/modules/awareness/check', body: { 'q-q1': 'b' } }) },
+  // Resources: published ones for anyone; the authoring forms (redirect with an outcome) for authors.
+  'GET /modules/:slug/versions/:version/resources/:id/:name': { expect: PUBLIC, call: async () => ({ path: await publishedResourceUrl() }) },
+  'POST /authoring/:slug/versions/:version/resources': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/resources', body: { revision: '0' } }) },
+  'POST /authoring/:slug/versions/:version/resources/:id/remove': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/authoring/awareness/versions/1.0.0/resources/0123456789abcdef01234567/remove', body: { revision: '0' } }),
+  },
+
+  // Authoring pages: trainers, coordinators, admins. The writes target published versions
+  // (409 or a redirect with a problem, still "allowed") so nothing changes for the next person;
+  // starting a draft does change things, on a module no other entry uses.
+  'GET /authoring': { expect: COURSE_AUTHORS },
+  'GET /authoring/:slug': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness' }) },
+  'POST /authoring/:slug/drafts': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/counter-narratives/drafts' }) },
+  'GET /authoring/:slug/versions/:version': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0' }) },
+  'POST /authoring/:slug/versions/:version/lessons/:key/move': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/signs-and-context/move', body: { direction: 'up', revision: '0' } }),
+  },
+  'GET /authoring/:slug/versions/:version/changelog': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/changelog' }) },
+  'POST /authoring/:slug/versions/:version/changelog': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/changelog', body: { lang: 'en', text: 'T', revision: '0' } }) },
+  'POST /authoring/:slug/versions/:version/publish': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/publish', body: { changelog: 'T' } }) },
+  'POST /authoring/:slug/versions/:version/archive': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.1.0/archive' }) },
+  'GET /authoring/:slug/versions/:version/lessons/new': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/new' }) },
+  'POST /authoring/:slug/versions/:version/lessons/new': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/new', body: { lang: 'en', title: 'T', minutes: '5', body: 'B', revision: '0', intent: 'save' } }),
+  },
+  'GET /authoring/:slug/versions/:version/lessons/:key': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/signs-and-context' }) },
+  'POST /authoring/:slug/versions/:version/lessons/:key': {
+    expect: COURSE_AUTHORS,
+    call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/signs-and-context', body: { lang: 'en', title: 'T', minutes: '5', body: 'B', revision: '0', intent: 'save' } }),
+  },
+  'GET /authoring/:slug/versions/:version/lessons/:key/remove': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/signs-and-context/remove' }) },
+  'POST /authoring/:slug/versions/:version/lessons/:key/remove': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/lessons/signs-and-context/remove', body: { revision: '0' } }) },
+  'GET /authoring/:slug/versions/:version/check': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/check' }) },
+  'POST /authoring/:slug/versions/:version/check': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/check', body: { lang: 'en', revision: '0', questions: '0' } }) },
 
   // A learner's own progress: anyone signed in.
   'GET /api/v1/courses/:slug/progress': { expect: SIGNED_IN, call: () => ({ path: '/api/v1/courses/awareness/progress' }) },
