@@ -41,7 +41,8 @@ export function toFieldErrors(issues: Issue[], t: TFunction): ShownFieldError[] 
 
 /** Parses untrusted input with a schema; bad input becomes a localised 400, never a 500. */
 export function parseInput<Schema extends z.ZodType>(req: Request, schema: Schema, input: unknown): z.output<Schema> {
-  const result = schema.safeParse(input);
+  // reportInput: without it zod 4 leaves `input` out of issues, and a wrong type would read as "required".
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues, req.t));
   return result.data;
 }

@@ -191,6 +191,9 @@ describe('through the API', () => {
     expect(stale.body.errors[0].message).not.toMatch(/someone else/);
     expect(stale.body.errors[0].message.length).toBeGreaterThan(10);
     await request(app).delete(`${at}/lessons/online-spaces?revision=2`).set(auth).expect(200);
+    // A value of the wrong type is called invalid, not missing.
+    const wrongType = await request(app).post(`${at}/lessons`).set(auth).send({ lang: 'en', title: 5, body: 'B', minutes: 5, revision: 3 }).expect(400);
+    expect(wrongType.body.errors).toEqual([{ path: 'title', message: 'This value is not valid.' }]);
     const bad = await request(app).post(`${at}/lessons`).set(auth).send({ lang: 'en', title: 'T', body: 'B', minutes: 5, key: 'Not A Key', revision: 3 }).expect(400);
     expect(bad.body.errors[0].path).toBe('key');
   });

@@ -39,7 +39,9 @@ function valuesFrom(body: unknown): LessonFormValues {
 
 function parseLessonForm(req: Request) {
   const values = valuesFrom(req.body);
-  const result = lessonForm.safeParse({ title: values.title, minutes: formNumber(values.minutes), body: values.body, revision: formNumber(req.body?.revision) });
+  // "twenty" is an invalid number of minutes, an empty box a missing one: zod tells them apart by the input.
+  const minutes = formNumber(values.minutes) ?? (values.minutes.trim() === '' ? undefined : values.minutes);
+  const result = lessonForm.safeParse({ title: values.title, minutes, body: values.body, revision: formNumber(req.body?.revision) }, { reportInput: true });
   return { values, parsed: result.success ? result.data : undefined, errors: result.success ? [] : toFieldErrors(result.error.issues, req.t) };
 }
 
