@@ -16,6 +16,10 @@ import { applyUserLanguage, languageMiddleware } from './i18n/middleware';
 import { accountsApi } from './accounts/api';
 import { coursesApi } from './courses/api';
 import { authoringApi } from './courses/authoring-api';
+import { sessionsApi } from './sessions/api';
+import { enrolmentApi } from './enrolment/api';
+import { sessionPages } from './sessions/pages';
+import { calendarApi, calendarPages } from './calendar/routes';
 import { progressApi } from './courses/progress-api';
 import { bearerAuthentication } from './accounts/bearer';
 import { createPassport, sessionAuthentication } from './accounts/authentication';
@@ -94,7 +98,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi()]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), enrolmentApi()]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -114,6 +118,8 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(authoringPages());
   app.use(courseDiffPages());
   app.use(resourcePages());
+  app.use(calendarPages({ baseUrl: config.baseUrl }));
+  app.use(sessionPages());
 
   app.use(notFoundHandler);
   app.use(errorHandler({ log, showStacks: !config.isProduction }));

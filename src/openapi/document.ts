@@ -77,6 +77,9 @@ export const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   targetId: 'Only events about this account.',
   actorId: 'Only events by this person.',
   action: 'Only events of this kind.',
+  city: 'Only those in this city (a city id of the reference data).',
+  course: 'Only those teaching this module (its slug).',
+  language: 'Only those taught in this language.',
   revision: 'The draft’s revision when you read it: a change made since makes the request fail with 409 rather than overwrite it.',
   from: 'The version to compare from (usually the older one), e.g. `1.0.0`, or `latest`.',
   to: 'The version to compare to (usually the newer one), e.g. `1.1.0`, or `latest`.',
@@ -134,7 +137,7 @@ function parametersOf(operation: Operation): ParameterObject[] {
       required?: string[];
     };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
-      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, description: PARAMETER_DESCRIPTIONS[name], schema });
+      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, description: operation.queryDescriptions?.[name] ?? PARAMETER_DESCRIPTIONS[name], schema });
     }
   }
   return parameters;
@@ -143,9 +146,11 @@ function parametersOf(operation: Operation): ParameterObject[] {
 function responsesOf(operation: Operation): Record<string, ResponseObject> {
   const { success } = operation;
   const responses: Record<string, ResponseObject> = {
-    [success.status]: success.schema
-      ? { description: success.description, content: { [JSON_TYPE]: { schema: ref(nameOf(success.schema, RESPONSE_COMPONENTS, operation.operationId)) } } }
-      : { description: success.description },
+    [success.status]: success.mediaType
+      ? { description: success.description, content: { [success.mediaType]: { schema: { type: 'string' } } } }
+      : success.schema
+        ? { description: success.description, content: { [JSON_TYPE]: { schema: ref(nameOf(success.schema, RESPONSE_COMPONENTS, operation.operationId)) } } }
+        : { description: success.description },
   };
   const problem = ref(nameOf(problemSchema, RESPONSE_COMPONENTS, 'problem'));
   for (const [status, description] of Object.entries(operation.errors) as Array<[`${ErrorStatus}`, string]>) {

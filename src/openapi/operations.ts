@@ -10,6 +10,11 @@ import { courseListQuery, courseVersionQuery, lessonEditSchema, publishSchema } 
 import { changelogEditSchema, checkEditSchema, lessonAdditionSchema, lessonOrderSchema, lessonRemovalQuery } from '../courses/authoring-api';
 import { courseDiffQuery, courseDiffSchema } from '../courses/diff/schema';
 import { progressMarkSchema } from '../courses/progress-api';
+import { sessionReadQuery } from '../sessions/api';
+import { enrolmentInputSchema, enrolmentListQuery } from '../enrolment/api';
+import { sessionPatchSchema } from '../sessions/change';
+import { sessionListQuery } from '../sessions/find';
+import { scheduleInputSchema } from '../sessions/schedule';
 import { resourceRemovalQuery, resourceUploadSchema } from '../courses/resources/api';
 import { profilePatchSchema } from '../profile/schemas';
 import { citiesQuery, countriesQuery, organisationsQuery } from '../reference/api';
@@ -22,6 +27,11 @@ import {
   resourceRemovedSchema,
   resourceUploadedSchema,
   translationStatusSchema,
+  scheduledSessionSchema,
+  sessionListSchema,
+  sessionSchema,
+  enrolmentListSchema,
+  enrolmentSchema,
   cityListSchema,
   createdUserSchema,
   meSchema,
@@ -44,6 +54,7 @@ export const TAGS = {
   'Reference data': 'Partner countries, cities and organisations.',
   Audit: 'The log of changes to accounts, for administrators.',
   Courses: 'The training modules, their versions, and writing them (trainers, coordinators, administrators).',
+  Sessions: 'Two-day training sessions: scheduling, finding, changing and cancelling them.',
   Meta: 'This description of the API.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -75,9 +86,12 @@ export interface Operation {
   body?: z.ZodType;
   /** How the body is sent: JSON unless said otherwise (a file upload is multipart). */
   bodyMediaType?: 'multipart/form-data';
-  success: { status: SuccessStatus; description: string; schema?: z.ZodType };
+  /** `mediaType`: a document that is not JSON (e.g. `text/calendar`), described as a string. */
+  success: { status: SuccessStatus; description: string; schema?: z.ZodType; mediaType?: string };
   /** Each refusal the operation can give, with when; all `application/problem+json`. */
   errors: Partial<Record<ErrorStatus, string>>;
+  /** Where a query parameter means something else here than its shared description says. */
+  queryDescriptions?: Record<string, string>;
 }
 
 const INVALID_QUERY = 'A query parameter is out of range or unknown to the operation (`errors` tells which).';
@@ -596,6 +610,151 @@ export const OPERATIONS: Operation[] = [
     errors: { 400: INVALID_BODY, 401: NEEDS_TOKEN, 404: 'No such module, or no such lesson in the version the caller is pinned to.', 413: TOO_LARGE },
   },
 
+  // Training sessions.
+  {
+    operationId: 'scheduleSession',
+    method: 'post',
+    path: '/sessions',
+    tag: 'Sessions',
+    summary: 'Schedule a training session',
+    description:
+      'Trainers (who teach it) and coordinators (in their countries). Each course is pinned to its latest published version; coordinators may name a version. `days` are local dates and times in `timezone` (by default the zone of the city’s country), 1 to 5 days, in order, not overlapping; `enrolmentDeadline` defaults to the day before day 1. Only coordinators may record a session in the past.',
+    public: false,
+    body: scheduleInputSchema,
+    success: { status: 201, description: 'Scheduled; `warnings` lists other sessions at the same venue at the same time.', schema: scheduledSessionSchema },
+    errors: {
+      400: 'A field is invalid (`errors` tells which and why).',
+      401: NEEDS_TOKEN,
+      403: 'The caller does not schedule sessions, or the city is outside the countries they coordinate.',
+      409: 'A trainer already teaches another session at an overlapping time (`trainer-booked`; `errors` names the trainer and the session).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'listSessions',
+    method: 'get',
+    path: '/sessions',
+    tag: 'Sessions',
+    summary: 'Find training sessions',
+    description: 'In date order. Without `from`/`to`: open sessions not yet over. `from`/`to` are local dates compared with the sessions’ own dates.',
+    public: true,
+    query: sessionListQuery,
+    queryDescriptions: {
+      from: 'Only sessions with a day on or after this local date (YYYY-MM-DD).',
+      to: 'Only sessions whose first day is on or before this local date (YYYY-MM-DD).',
+      status: 'Only sessions with this status (default: open).',
+      country: 'Only sessions in this country (ISO 3166-1 alpha-2, either case).',
+    },
+    success: { status: 200, description: 'One page of sessions.', schema: sessionListSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC },
+  },
+  {
+    operationId: 'getSession',
+    method: 'get',
+    path: '/sessions/{id}',
+    tag: 'Sessions',
+    summary: 'One training session',
+    description: 'Everything a participant needs: days and times in the session’s zone, venue, modules with their versions, seats left.',
+    public: true,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    query: sessionReadQuery,
+    success: { status: 200, description: 'The session.', schema: sessionSchema },
+    errors: { 400: INVALID_QUERY, 401: BAD_TOKEN_ON_PUBLIC, 404: 'No such session.' },
+  },
+  {
+    operationId: 'getSessionCalendar',
+    method: 'get',
+    path: '/sessions/{id}.ics',
+    tag: 'Sessions',
+    summary: 'The session as an iCalendar file',
+    description:
+      'One VEVENT per day with its TZID and VTIMEZONE, location and description; UIDs stay the same across changes and SEQUENCE grows with each change of time or place. A cancelled session is sent with METHOD:CANCEL.',
+    public: true,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    success: { status: 200, description: 'The calendar (`text/calendar`).', mediaType: 'text/calendar' },
+    errors: { 401: BAD_TOKEN_ON_PUBLIC, 404: 'No such session.' },
+  },
+  {
+    operationId: 'updateSession',
+    method: 'patch',
+    path: '/sessions/{id}',
+    tag: 'Sessions',
+    summary: 'Change a training session',
+    description: 'Its trainers, coordinators of its country, administrators. Any creation field; the session is checked as a whole again. A change of time or place bumps the calendar sequence and is announced to participants.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    body: sessionPatchSchema,
+    success: { status: 200, description: 'The session after the change.', schema: scheduledSessionSchema },
+    errors: {
+      400: 'A field is invalid (`errors` tells which and why).',
+      401: NEEDS_TOKEN,
+      403: 'The caller neither teaches the session nor coordinates its country.',
+      404: 'No such session.',
+      409: 'The session is cancelled (`session-cancelled`), the capacity is below the seats taken (`capacity-below-seats`), or a trainer is booked elsewhere (`trainer-booked`).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'cancelSession',
+    method: 'post',
+    path: '/sessions/{id}/cancel',
+    tag: 'Sessions',
+    summary: 'Cancel a training session',
+    description: 'Everyone enrolled or waiting is told; calendars receive a cancellation.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    success: { status: 200, description: 'The cancelled session.', schema: sessionSchema },
+    errors: { 401: NEEDS_TOKEN, 403: 'The caller neither teaches the session nor coordinates its country.', 404: 'No such session.', 409: 'Already cancelled (`session-cancelled`).' },
+  },
+
+  // Enrolment.
+  {
+    operationId: 'enrol',
+    method: 'post',
+    path: '/sessions/{id}/enrolments',
+    tag: 'Sessions',
+    summary: 'Enrol in a session, or enrol someone',
+    description:
+      '`{}` enrols the caller (a verified account). Its trainers, coordinators of its country and administrators enrol someone else by `userId` or `email`. Beyond capacity, people join the waiting list with a position; capacity is never exceeded, whatever the concurrency.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    body: enrolmentInputSchema,
+    success: { status: 201, description: 'Enrolled, or on the waiting list at `position`.', schema: enrolmentSchema },
+    errors: {
+      400: INVALID_BODY,
+      401: NEEDS_TOKEN,
+      403: 'The caller’s email is not verified, or they may not enrol someone else in this session.',
+      404: 'No such session, or no active account with that id or email.',
+      409: 'Already enrolled or waiting (`already-enrolled`, `already-waitlisted`), the deadline has passed (`deadline-passed`) or the session is not open (`session-not-open`).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'cancelEnrolment',
+    method: 'delete',
+    path: '/sessions/{id}/enrolments/{userId}',
+    tag: 'Sessions',
+    summary: 'Cancel an enrolment',
+    description: '`me` for oneself; its trainers, coordinators of its country and administrators for anyone. The first person waiting is promoted at once.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() }, userId: { description: 'The person’s account id, or `me`.', schema: z.string() } },
+    success: { status: 204, description: 'Cancelled.' },
+    errors: { 401: NEEDS_TOKEN, 403: 'The caller may not cancel this person’s enrolment.', 404: 'No such session, or the person is neither enrolled nor waiting.' },
+  },
+  {
+    operationId: 'listEnrolments',
+    method: 'get',
+    path: '/sessions/{id}/enrolments',
+    tag: 'Sessions',
+    summary: 'The people enrolled and waiting',
+    description: 'Enrolled first (in the order they enrolled), then the waiting list in order. Its trainers, coordinators of its country and administrators.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    query: enrolmentListQuery,
+    success: { status: 200, description: 'One page of people.', schema: enrolmentListSchema },
+    errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not staff of this session.', 404: 'No such session.' },
+  },
+
   // Meta.
   {
     operationId: 'getOpenApiDocument',
@@ -623,6 +782,9 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   CheckEdit: checkEditSchema,
   ChangelogEdit: changelogEditSchema,
   Publish: publishSchema,
+  SessionSchedule: scheduleInputSchema,
+  SessionPatch: sessionPatchSchema,
+  EnrolmentRequest: enrolmentInputSchema,
   ProgressMark: progressMarkSchema,
   ResourceUpload: resourceUploadSchema,
 };

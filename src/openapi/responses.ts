@@ -247,6 +247,52 @@ export const progressSchema = z.strictObject({
   completedAt: timestamp.optional().meta({ description: 'When every lesson was done and the check passed.' }),
 });
 
+// Training sessions.
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const localTime = z.string().regex(/^\d{2}:\d{2}$/);
+export const sessionSchema = z.strictObject({
+  id: objectId,
+  title: z.string(),
+  courses: z.array(z.strictObject({ slug: z.string(), version: semver.meta({ description: 'The version pinned for this session.' }), title: z.string() })),
+  language: language.meta({ description: 'The teaching language.' }),
+  city: z.string().meta({ description: 'A city id of the reference data.' }),
+  cityName: z.string(),
+  country: countryCode,
+  venue: z.strictObject({ name: z.string(), address: z.string() }),
+  timezone: z.string().meta({ description: 'IANA time zone of the session: its times are wall-clock times there.' }),
+  days: z.array(z.strictObject({ date: localDate, start: localTime, end: localTime, startsAt: timestamp, endsAt: timestamp })),
+  capacity: z.number().int().min(1).max(500),
+  enrolmentDeadline: localDate.meta({ description: 'The last local date to enrol.' }),
+  enrolmentClosesAt: timestamp,
+  trainers: z.array(z.strictObject({ id: objectId, name: z.string() })),
+  status: z.enum(['open', 'cancelled']),
+  seatsTaken: count,
+  waitlisted: count,
+  seatsLeft: count,
+});
+const sessionWarnings = z
+  .array(z.strictObject({ code: z.literal('venue-busy'), session: z.strictObject({ id: objectId, title: z.string() }) }))
+  .meta({ description: 'Not errors: the same venue is booked by another session at an overlapping time.' });
+export const scheduledSessionSchema = sessionSchema.extend({ warnings: sessionWarnings });
+export const sessionListSchema = localisedPageOf(sessionSchema);
+
+export const enrolmentSchema = z.strictObject({
+  userId: objectId,
+  status: z.enum(['enrolled', 'waitlisted']),
+  position: z.number().int().min(1).optional().meta({ description: 'The place on the waiting list (1 is next).' }),
+});
+export const enrolmentListSchema = pageOf(
+  z.strictObject({
+    userId: objectId,
+    name: z.string(),
+    email: z.email(),
+    organisation: z.string().nullable(),
+    sector: z.string().nullable(),
+    status: z.enum(['enrolled', 'waitlisted']),
+    position: z.number().int().min(1).optional(),
+  }),
+);
+
 /** `GET /openapi.json`: only its outline; the validators of OpenAPI check the rest. */
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal('3.1.0'),
@@ -286,4 +332,9 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   ResourceUploaded: resourceUploadedSchema,
   ResourceRemoved: resourceRemovedSchema,
   TranslationStatus: translationStatusSchema,
+  Session: sessionSchema,
+  ScheduledSession: scheduledSessionSchema,
+  SessionList: sessionListSchema,
+  Enrolment: enrolmentSchema,
+  EnrolmentList: enrolmentListSchema,
 };

@@ -217,7 +217,7 @@ function bookedError(bookings: Booking[], names: Map<string, string>): ConflictE
 }
 
 /** Pins each course to the version asked (coordinators) or its latest published one. */
-async function pinCourses(courses: z.output<typeof sessionCourseSchema>[], mayPin: boolean, errors: FieldError[]): Promise<SessionCourse[]> {
+async function pinCourses(courses: z.output<typeof sessionCourseSchema>[], mayPin: boolean, errors: FieldError[], keep: SessionCourse[]): Promise<SessionCourse[]> {
   const pinned: SessionCourse[] = [];
   const seen = new Set<string>();
   for (const [index, entry] of courses.entries()) {
@@ -228,6 +228,12 @@ async function pinCourses(courses: z.output<typeof sessionCourseSchema>[], mayPi
       continue;
     }
     seen.add(slug);
+    const kept = keep.find((course) => course.slug === slug);
+    // An edit keeps the pins it does not change: resending one is no choice of version.
+    if (kept && (version === undefined || version === kept.version)) {
+      pinned.push(kept);
+      continue;
+    }
     if (version !== undefined) {
       if (!mayPin) {
         errors.push(err(`${at}.version`, 'pin-coordinators-only'));
@@ -276,13 +282,21 @@ async function resolveTrainers(user: SessionUser, ids: string[], errors: FieldEr
   return { trainers, names };
 }
 
+/** A session's fields, checked and resolved (zone, instants, pinned versions, trainers), ready to store. */
+export type SessionFields = Omit<TrainingSessionDocument, '_id' | 'status' | 'seatsTaken' | 'waitlisted' | 'sequence' | 'createdBy' | 'createdAt' | 'updatedAt'>;
+
 /**
- * Schedules a session. 403 for anyone but trainers, coordinators (in their countries) and
- * admins; 400 with field errors for invalid input; 409 `trainer-booked` naming the other
- * session when a trainer teaches elsewhere at an overlapping time. The same venue busy at an
- * overlapping time is only a warning.
+ * Checks a whole session as given (creation, or an edit merged over the stored one) and
+ * resolves it. 403 for anyone but trainers, coordinators (in their countries) and admins;
+ * 400 with every field error at once; 409 `trainer-booked` naming the other session.
+ * `keep` lists versions already pinned: an edit keeps them even for a trainer.
  */
-export async function scheduleSession(user: SessionUser | undefined, rawInput: unknown, now: Date = new Date()): Promise<ScheduleResult> {
+export async function prepareSession(
+  user: SessionUser | undefined,
+  rawInput: unknown,
+  now: Date,
+  options: { except?: mongoose.Types.ObjectId; keep?: SessionCourse[] } = {},
+): Promise<{ fields: SessionFields; names: Map<string, string> }> {
   if (!user || !canSchedule(user)) throw new ForbiddenError('only trainers, coordinators and administrators schedule sessions');
   const input = parseScheduleInput(rawInput);
   const errors: FieldError[] = [];
@@ -319,49 +333,71 @@ export async function scheduleSession(user: SessionUser | undefined, rawInput: u
 
   if (first && dayErrors.length === 0 && !privileged && first.startsAt < now) errors.push(err('days.0.date', 'day-in-past'));
 
-  const courses = await pinCourses(input.courses, privileged, errors);
+  const courses = await pinCourses(input.courses, privileged, errors, options.keep ?? []);
   const { trainers, names } = await resolveTrainers(user, input.trainers ?? [], errors);
   if (errors.length > 0 || !zone || !first || !deadlineDate) throw new ValidationError(errors, 'invalid session');
 
-  const booked = await trainerBookings(trainers, days);
+  const booked = await trainerBookings(trainers, days, options.except);
   if (booked.length > 0) throw bookedError(booked, names);
 
+  return {
+    names,
+    fields: {
+      title: input.title,
+      courses,
+      language: input.language,
+      city: city._id,
+      country: city.country,
+      venue: { name: input.venue.name, address: input.venue.address, nameKey: venueKey(input.venue.name) },
+      timezone: zone,
+      days,
+      capacity: input.capacity,
+      enrolmentDeadlineDate: deadlineDate,
+      enrolmentDeadline: endOfLocalDay(deadlineDate, zone)!,
+      trainers,
+      firstStartsAt: first.startsAt,
+      lastEndsAt: days.at(-1)!.endsAt,
+    },
+  };
+}
+
+/** Other open sessions at the same venue (same city, same folded name) on an overlapping day. */
+export async function venueWarnings(fields: Pick<SessionFields, 'days' | 'city' | 'venue'>, self: mongoose.Types.ObjectId): Promise<ScheduleWarning[]> {
+  const busy = await TrainingSession.find({ ...inRange(fields.days), city: fields.city, 'venue.nameKey': fields.venue.nameKey })
+    .select<Pick<TrainingSessionDocument, '_id' | 'title' | 'days'>>({ title: 1, days: 1 })
+    .sort({ firstStartsAt: 1 })
+    .lean();
+  return busy
+    .filter((other) => !other._id.equals(self) && overlappingDay(fields.days, other))
+    .map((other) => ({ code: 'venue-busy', session: { id: String(other._id), title: other.title } }));
+}
+
+/** Trainers booked elsewhere by a session that raced this one and got there first (lower id). */
+export async function racedBookings(fields: Pick<SessionFields, 'trainers' | 'days'>, self: mongoose.Types.ObjectId, names: Map<string, string>): Promise<ConflictError | undefined> {
+  const raced = (await trainerBookings(fields.trainers, fields.days, self)).filter((booking) => String(booking.session._id) < String(self));
+  return raced.length > 0 ? bookedError(raced, names) : undefined;
+}
+
+/**
+ * Schedules a session (see prepareSession for the rules). The same venue busy at an
+ * overlapping time is only a warning.
+ */
+export async function scheduleSession(user: SessionUser | undefined, rawInput: unknown, now: Date = new Date()): Promise<ScheduleResult> {
+  const { fields, names } = await prepareSession(user, rawInput, now);
   const created = await TrainingSession.create({
-    title: input.title,
-    courses,
-    language: input.language,
-    city: city._id,
-    country: city.country,
-    venue: { name: input.venue.name, address: input.venue.address, nameKey: venueKey(input.venue.name) },
-    timezone: zone,
-    days,
-    capacity: input.capacity,
-    enrolmentDeadlineDate: deadlineDate,
-    enrolmentDeadline: endOfLocalDay(deadlineDate, zone)!,
-    trainers,
+    ...fields,
     status: 'open',
     seatsTaken: 0,
     waitlisted: 0,
     sequence: 0,
-    firstStartsAt: first.startsAt,
-    lastEndsAt: days.at(-1)!.endsAt,
-    createdBy: new mongoose.Types.ObjectId(user.id),
+    createdBy: new mongoose.Types.ObjectId(user!.id),
   });
 
   // Two bookings racing each other both passed the check: the later id withdraws.
-  const raced = (await trainerBookings(trainers, days, created._id)).filter((booking) => String(booking.session._id) < String(created._id));
-  if (raced.length > 0) {
+  const raced = await racedBookings(fields, created._id, names);
+  if (raced) {
     await TrainingSession.deleteOne({ _id: created._id });
-    throw bookedError(raced, names);
+    throw raced;
   }
-
-  const busy = await TrainingSession.find({ ...inRange(days), city: city._id, 'venue.nameKey': venueKey(input.venue.name) })
-    .select<Pick<TrainingSessionDocument, '_id' | 'title' | 'days'>>({ title: 1, days: 1 })
-    .sort({ firstStartsAt: 1 })
-    .lean();
-  const warnings: ScheduleWarning[] = busy
-    .filter((other) => !other._id.equals(created._id) && overlappingDay(days, other))
-    .map((other) => ({ code: 'venue-busy', session: { id: String(other._id), title: other.title } }));
-
-  return { session: created.toObject(), warnings };
+  return { session: created.toObject(), warnings: await venueWarnings(fields, created._id) };
 }

@@ -22,6 +22,8 @@ import { buildOpenApiDocument, JSON_TYPE, type OpenApiDocument, PROBLEM_TYPE, SE
 import { type Method, type Operation, OPERATIONS, TAGS } from '../../src/openapi/operations';
 import { problemSchema } from '../../src/openapi/responses';
 import { seedReferenceData } from '../../src/reference/seed';
+import { TrainingSession } from '../../src/sessions/model';
+import { defaultDays } from '../../src/sessions/schedule';
 import { PROJECT_ROOT } from '../../src/version';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
@@ -84,6 +86,7 @@ beforeAll(async () => {
   coordinatorElsewhere = await makePerson(['coordinator'], { scopeCountries: ['SE'], twoFactor: true });
   coordinatorWithoutTwoFactor = await makePerson(['coordinator'], { scopeCountries: ['BE'] });
   target = await makePerson(['stakeholder']);
+  sessionTrainerId = await sessionTrainer();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -121,6 +124,36 @@ async function pastTheLimit(method: Method, path: string, limit: number): Promis
   serial += 1;
   for (let attempt = 0; attempt < limit; attempt += 1) await call(method, path, { body: {}, address }).expect(400);
   return call(method, path, { body: {}, address });
+}
+
+/** A session in Brussels, taught by a trainer made for it (coordinators do not teach). */
+const sessionBody = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Awareness in Brussels',
+  courses: ['awareness'],
+  language: 'fr',
+  city: 'be-brussels',
+  venue: { name: 'Hôtel de Ville', address: 'Grand-Place 1' },
+  days: defaultDays('2031-09-15'),
+  capacity: 20,
+  trainers: [sessionTrainerId],
+  ...overrides,
+});
+let sessionTrainerId = '';
+async function sessionTrainer(): Promise<string> {
+  return (await makePerson(['trainer'])).id;
+}
+let enrolmentSessionId: string | undefined;
+/** A session of two seats for the enrolment cases, made on first use. */
+async function enrolmentSession(): Promise<string> {
+  if (!enrolmentSessionId) {
+    const res = await call('post', '/sessions', { token: coordinator.token, body: sessionBody({ capacity: 2, days: defaultDays('2031-10-06'), trainers: [await sessionTrainer()] }) }).expect(201);
+    enrolmentSessionId = res.body.id as string;
+  }
+  return enrolmentSessionId;
+}
+/** The first open session (the 201 case makes one). */
+async function anySessionId(): Promise<string> {
+  return String((await TrainingSession.findOne({ status: 'open' }).sort({ _id: 1 }).lean())!._id);
 }
 
 /** The module's draft, started by an administrator if it has none. */
@@ -589,6 +622,97 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     401: [{ send: () => call('get', '/courses/schools/progress') }],
     404: [{ send: () => call('get', '/courses/no-such-module/progress', { token: stakeholder.token }) }],
   },
+  scheduleSession: {
+    201: [{ send: () => call('post', '/sessions', { token: coordinator.token, body: sessionBody() }), check: (res) => expect(res.body).toMatchObject({ status: 'open', seatsTaken: 0, warnings: [] }) }],
+    400: [{ send: () => call('post', '/sessions', { token: coordinator.token, body: sessionBody({ capacity: 0 }) }), check: (res) => expect(res.body.errors[0].path).toBe('capacity') }],
+    401: [{ send: () => call('post', '/sessions', { body: sessionBody() }) }],
+    403: [{ send: () => call('post', '/sessions', { token: stakeholder.token, body: sessionBody() }) }, { send: () => call('post', '/sessions', { token: coordinatorElsewhere.token, body: sessionBody() }) }],
+    409: [
+      {
+        send: async () => {
+          const trainerId = await sessionTrainer();
+          await call('post', '/sessions', { token: coordinator.token, body: sessionBody({ trainers: [trainerId], days: defaultDays('2032-03-01') }) }).expect(201);
+          return call('post', '/sessions', { token: coordinator.token, body: sessionBody({ trainers: [trainerId], days: defaultDays('2032-03-02') }) });
+        },
+        check: endsWith('trainer-booked'),
+      },
+    ],
+    413: [{ send: () => call('post', '/sessions', { token: coordinator.token, raw: TOO_LARGE }) }],
+  },
+  listSessions: {
+    200: [{ send: () => call('get', '/sessions') }, { send: () => call('get', '/sessions?country=BE&course=awareness&from=2030-01-01&lang=fr&pageSize=5') }],
+    400: [{ send: () => call('get', '/sessions?from=yesterday') }],
+    401: [{ send: () => call('get', '/sessions', { token: BAD_TOKEN }) }],
+  },
+  getSession: {
+    200: [{ send: async () => call('get', `/sessions/${await anySessionId()}?lang=nl`) }],
+    400: [{ send: async () => call('get', `/sessions/${await anySessionId()}?lang=xx`) }],
+    401: [{ send: async () => call('get', `/sessions/${await anySessionId()}`, { token: BAD_TOKEN }) }],
+    404: [{ send: () => call('get', `/sessions/${NO_SUCH_ID}`) }],
+  },
+  getSessionCalendar: {
+    200: [{ send: async () => call('get', `/sessions/${await anySessionId()}.ics`), check: (res) => expect(res.text).toMatch(/^BEGIN:VCALENDAR\r\n/) }],
+    401: [{ send: async () => call('get', `/sessions/${await anySessionId()}.ics`, { token: BAD_TOKEN }) }],
+    404: [{ send: () => call('get', `/sessions/${NO_SUCH_ID}.ics`) }],
+  },
+  updateSession: {
+    200: [{ send: async () => call('patch', `/sessions/${await anySessionId()}`, { token: coordinator.token, body: { capacity: 25 } }), check: (res) => expect(res.body.capacity).toBe(25) }],
+    400: [{ send: async () => call('patch', `/sessions/${await anySessionId()}`, { token: coordinator.token, body: { capacity: 'many' } }) }],
+    401: [{ send: async () => call('patch', `/sessions/${await anySessionId()}`, { body: { capacity: 25 } }) }],
+    403: [{ send: async () => call('patch', `/sessions/${await anySessionId()}`, { token: coordinatorElsewhere.token, body: { capacity: 25 } }) }],
+    404: [{ send: () => call('patch', `/sessions/${NO_SUCH_ID}`, { token: admin.token, body: { capacity: 25 } }) }],
+    409: [
+      {
+        send: async () => {
+          const id = await anySessionId();
+          await call('post', `/sessions/${id}/enrolments`, { token: stakeholder.token, body: {} }).expect(201);
+          await call('post', `/sessions/${id}/enrolments`, { token: (await makePerson(['stakeholder'])).token, body: {} }).expect(201);
+          return call('patch', `/sessions/${id}`, { token: coordinator.token, body: { capacity: 1 } });
+        },
+        check: endsWith('capacity-below-seats'),
+      },
+    ],
+    413: [{ send: async () => call('patch', `/sessions/${await anySessionId()}`, { token: coordinator.token, raw: TOO_LARGE }) }],
+  },
+  cancelSession: {
+    200: [{ send: async () => call('post', `/sessions/${await anySessionId()}/cancel`, { token: coordinator.token }), check: (res) => expect(res.body.status).toBe('cancelled') }],
+    401: [{ send: async () => call('post', `/sessions/${NO_SUCH_ID}/cancel`) }],
+    403: [{ send: async () => call('post', `/sessions/${(await TrainingSession.findOne({ status: 'open' }).lean())!._id}/cancel`, { token: coordinatorElsewhere.token }) }],
+    404: [{ send: () => call('post', `/sessions/${NO_SUCH_ID}/cancel`, { token: admin.token }) }],
+    409: [{ send: async () => call('post', `/sessions/${(await TrainingSession.findOne({ status: 'cancelled' }).lean())!._id}/cancel`, { token: admin.token }), check: endsWith('session-cancelled') }],
+  },
+  enrol: {
+    201: [
+      { send: async () => call('post', `/sessions/${await enrolmentSession()}/enrolments`, { token: admin.token, body: {} }), check: (res) => expect(res.body).toMatchObject({ userId: admin.id, status: 'enrolled' }) },
+      {
+        send: async () => {
+          const id = await enrolmentSession();
+          await call('post', `/sessions/${id}/enrolments`, { token: stakeholder.token, body: {} }).expect(201);
+          return call('post', `/sessions/${id}/enrolments`, { token: coordinator.token, body: { email: (await makePerson(['stakeholder'])).email } });
+        },
+        check: (res) => expect(res.body).toMatchObject({ status: 'waitlisted', position: 1 }),
+      },
+    ],
+    400: [{ send: async () => call('post', `/sessions/${await enrolmentSession()}/enrolments`, { token: coordinator.token, body: { email: 'not an address' } }) }],
+    401: [{ send: async () => call('post', `/sessions/${await enrolmentSession()}/enrolments`, { body: {} }) }],
+    403: [{ send: async () => call('post', `/sessions/${await enrolmentSession()}/enrolments`, { token: stakeholder.token, body: { email: admin.email } }) }],
+    404: [{ send: () => call('post', `/sessions/${NO_SUCH_ID}/enrolments`, { token: stakeholder.token, body: {} }) }],
+    409: [{ send: async () => call('post', `/sessions/${await enrolmentSession()}/enrolments`, { token: stakeholder.token, body: {} }), check: endsWith('already-enrolled') }],
+    413: [{ send: async () => call('post', `/sessions/${await enrolmentSession()}/enrolments`, { token: stakeholder.token, raw: TOO_LARGE }) }],
+  },
+  cancelEnrolment: {
+    204: [{ send: async () => call('delete', `/sessions/${await enrolmentSession()}/enrolments/me`, { token: stakeholder.token }) }],
+    401: [{ send: async () => call('delete', `/sessions/${await enrolmentSession()}/enrolments/me`) }],
+    403: [{ send: async () => call('delete', `/sessions/${await enrolmentSession()}/enrolments/${admin.id}`, { token: stakeholder.token }) }],
+    404: [{ send: async () => call('delete', `/sessions/${await enrolmentSession()}/enrolments/me`, { token: stakeholder.token }) }],
+  },
+  listEnrolments: {
+    200: [{ send: async () => call('get', `/sessions/${await enrolmentSession()}/enrolments`, { token: coordinator.token }), check: (res) => expect(res.body.items.map((item: { status: string }) => item.status)).toEqual(['enrolled', 'enrolled']) }],
+    400: [{ send: async () => call('get', `/sessions/${await enrolmentSession()}/enrolments?pageSize=1000`, { token: coordinator.token }) }],
+    401: [{ send: async () => call('get', `/sessions/${await enrolmentSession()}/enrolments`) }],
+    403: [{ send: async () => call('get', `/sessions/${await enrolmentSession()}/enrolments`, { token: stakeholder.token }) }],
+    404: [{ send: () => call('get', `/sessions/${NO_SUCH_ID}/enrolments`, { token: admin.token }) }],
+  },
   getOpenApiDocument: {
     200: [
       {
@@ -693,6 +817,9 @@ describe.each(OPERATIONS.map((operation) => [`${operation.method.toUpperCase()} 
 
           if (Number(status) === 204) {
             expect({ label, mediaTypes, body: res.text }).toEqual({ label, mediaTypes: [], body: '' });
+          } else if (Number(status) < 300 && operation.success.mediaType) {
+            expect({ label, mediaTypes }).toEqual({ label, mediaTypes: [operation.success.mediaType] });
+            expect(res.headers['content-type']).toMatch(new RegExp(`^${operation.success.mediaType}(;|$)`));
           } else if (Number(status) < 300) {
             expect({ label, mediaTypes }).toEqual({ label, mediaTypes: [JSON_TYPE] });
             expect(res.headers['content-type']).toMatch(/^application\/json(;|$)/);

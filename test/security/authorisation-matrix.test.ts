@@ -11,6 +11,10 @@ import { useTestDatabase } from '../support/database';
 import { csrfTokenIn } from '../support/forms';
 import { createApiToken } from '../../src/accounts/api-token';
 import { importModules } from '../../src/courses/import';
+import { seedReferenceData } from '../../src/reference/seed';
+import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
+import { addDays } from '../../src/sessions/time-zones';
+import { actor } from '../support/course-authors';
 import { createTargetAccount, type Persona, PERSONAS, type SignedInPersona, signInPersona, TARGET_COUNTRY } from '../support/personas';
 import { listRoutes } from '../support/routes';
 import { publishedResourceUrl } from '../fixtures/resources/published-resource';
@@ -47,6 +51,29 @@ const MANAGERS_IN_SCOPE: Expectations = { ...ADMINS, coordinatorInScope: 'allowe
 
 /** Writing course content: trainers, coordinators (wherever they are) and admins. */
 const COURSE_AUTHORS: Expectations = { ...everyone('allowed'), anonymous: 'sign-in', stakeholder: 'forbidden' };
+
+/** A session's trainers (the trainer persona), coordinators of its country, admins. */
+const SESSION_MANAGERS: Expectations = { ...COURSE_AUTHORS, coordinatorOutOfScope: 'forbidden' };
+const MATRIX_SESSION = {
+  title: 'Matrix session',
+  courses: ['awareness'],
+  language: 'fr',
+  city: 'be-brussels',
+  venue: { name: 'Hôtel de Ville', address: 'Grand-Place 1' },
+  capacity: 20,
+};
+let sharedSession: string | undefined;
+/** A session in the target country taught by the trainer persona: one shared, or a new one (to cancel). */
+async function matrixSession(fresh = false): Promise<string> {
+  if (sharedSession && !fresh) return sharedSession;
+  const trainer = signedIn.get('trainer')!;
+  const teacher = { ...actor(['trainer']), id: trainer.userId!, name: 'trainer' };
+  sessionSerial += 1;
+  const { session } = await scheduleSession(teacher, { ...MATRIX_SESSION, days: defaultDays(fresh ? addDays('2034-01-05', sessionSerial * 7) : '2035-01-10') });
+  if (!fresh) sharedSession = String(session._id);
+  return String(session._id);
+}
+let sessionSerial = 0;
 
 /** A fresh stakeholder of the target country, so one person's change does not affect the next. */
 const onTarget = (path: (id: string) => string, body?: Record<string, unknown>) => async () => ({
@@ -222,6 +249,42 @@ const MATRIX: Record<string, Entry> = {
   'GET /authoring/:slug/versions/:version/check': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/check' }) },
   'POST /authoring/:slug/versions/:version/check': { expect: COURSE_AUTHORS, call: () => ({ path: '/authoring/awareness/versions/1.0.0/check', body: { lang: 'en', revision: '0', questions: '0' } }) },
 
+  // Training sessions: anyone finds and reads them; trainers and coordinators (in scope) schedule;
+  // its trainers, coordinators of its country and admins change or cancel one.
+  'GET /api/v1/sessions': { expect: PUBLIC },
+  'GET /api/v1/sessions/:id': { expect: PUBLIC, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}` }) },
+  'POST /api/v1/sessions': {
+    expect: { ...COURSE_AUTHORS, coordinatorOutOfScope: 'forbidden' },
+    call: (who) => ({ path: '/api/v1/sessions', body: { ...MATRIX_SESSION, days: defaultDays(`2033-0${PERSONAS.indexOf(who.persona) + 1}-10`) } }),
+  },
+  'GET /api/v1/sessions/:id.ics': { expect: PUBLIC, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}.ics` }) },
+  // The feed's secret address is the proof (an unknown one is 404 for everyone); the feed is managed from one's profile.
+  'GET /calendar/:token.ics': { expect: everyone('not-found'), call: () => ({ path: '/calendar/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.ics' }) },
+  'POST /profile/calendar-feed': { expect: SIGNED_IN },
+  'POST /profile/calendar-feed/revoke': { expect: SIGNED_IN },
+  // Anyone signed in (and verified) enrols themself; staff of the session list and cancel others.
+  'POST /api/v1/sessions/:id/enrolments': { expect: SIGNED_IN, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments`, body: {} }) },
+  'DELETE /api/v1/sessions/:id/enrolments/:userId': { expect: SIGNED_IN, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments/me` }) },
+  'GET /api/v1/sessions/:id/enrolments': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments` }) },
+  'GET /sessions': { expect: PUBLIC },
+  'GET /sessions/:id': { expect: PUBLIC, call: async () => ({ path: `/sessions/${await matrixSession()}` }) },
+  'GET /sessions/calendar': { expect: PUBLIC },
+  'GET /desk': { expect: COURSE_AUTHORS },
+  'POST /sessions/:id/enrol': { expect: SIGNED_IN, call: async () => ({ path: `/sessions/${await matrixSession()}/enrol` }) },
+  'POST /sessions/:id/leave': { expect: SIGNED_IN, call: async () => ({ path: `/sessions/${await matrixSession()}/leave` }) },
+  'GET /sessions/:id/roster': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster` }) },
+  'POST /sessions/:id/roster': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster`, body: { email: 'nobody@example.org' } }) },
+  'GET /sessions/:id/roster.csv': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster.csv` }) },
+  'POST /sessions/:id/roster/:userId/remove': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster/0123456789abcdef01234567/remove` }) },
+  'GET /sessions/new': { expect: COURSE_AUTHORS },
+  'POST /sessions/new': { expect: COURSE_AUTHORS, call: () => ({ path: '/sessions/new', body: { title: 'x' } }) },
+  'GET /sessions/:id/edit': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/edit` }) },
+  'POST /sessions/:id/edit': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/edit`, body: { title: 'x' } }) },
+  'GET /sessions/:id/cancel': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/cancel` }) },
+  'POST /sessions/:id/cancel': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession(true)}/cancel` }) },
+  'PATCH /api/v1/sessions/:id': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}`, body: { capacity: 20 } }) },
+  'POST /api/v1/sessions/:id/cancel': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession(true)}/cancel` }) },
+
   // A learner's own progress: anyone signed in.
   'GET /api/v1/courses/:slug/progress': { expect: SIGNED_IN, call: () => ({ path: '/api/v1/courses/awareness/progress' }) },
   'POST /api/v1/courses/:slug/progress': {
@@ -273,6 +336,7 @@ async function perform(route: string, entry: Entry, persona: Persona): Promise<O
 beforeAll(async () => {
   app = await buildTestApp(db.database(), { TRUST_PROXY: 'true' });
   await importModules();
+  await seedReferenceData();
   for (const persona of PERSONAS) signedIn.set(persona, await signInPersona(app, persona));
 });
 

@@ -1,0 +1,65 @@
+/**
+ * `/api/v1/sessions/:id/enrolments` (docs/api.md, "Enrolment"): enrol oneself or, for a
+ * session's staff, someone else by account id or email; cancel (`me` for oneself); list.
+ */
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { requireSignedIn } from '../accounts/bearer';
+import { pageOf, paginationQuery } from '../http/pagination';
+import { parseInput } from '../http/validate';
+import { cancelEnrolment, enrol, listEnrolments } from './service';
+
+const OBJECT_ID = /^[a-f0-9]{24}$/i;
+
+/** `{}` enrols the caller; `{userId}` or `{email}` someone else (one of the two, not both). */
+export const enrolmentInputSchema = z
+  .strictObject({
+    userId: z.string().regex(OBJECT_ID).optional(),
+    email: z.email().max(254).optional(),
+  })
+  .refine((input) => input.userId === undefined || input.email === undefined, { message: 'give userId or email, not both', path: ['email'] });
+
+export const enrolmentListQuery = paginationQuery.strict();
+
+/** The 201 answer. */
+export const enrolmentResultSchema = z.object({
+  userId: z.string(),
+  status: z.enum(['enrolled', 'waitlisted']),
+  position: z.number().int().min(1).optional(),
+});
+
+export const enrolmentListItemSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  organisation: z.string().nullable(),
+  sector: z.string().nullable(),
+  status: z.enum(['enrolled', 'waitlisted']),
+  position: z.number().int().min(1).optional(),
+});
+
+const param = (req: Request, name: string) => String(req.params[name]);
+
+export function enrolmentApi(): Router {
+  const router = Router();
+
+  router.post('/sessions/:id/enrolments', requireSignedIn, async (req, res) => {
+    const input = parseInput(req, enrolmentInputSchema, req.body ?? {});
+    const target = input.userId !== undefined ? { userId: input.userId } : input.email !== undefined ? { email: input.email } : undefined;
+    const result = await enrol(req.user!, param(req, 'id'), target);
+    res.status(201).json({ userId: String(result.enrolment.user), status: result.status, ...(result.position !== undefined ? { position: result.position } : {}) });
+  });
+
+  router.delete('/sessions/:id/enrolments/:userId', requireSignedIn, async (req, res) => {
+    await cancelEnrolment(req.user!, param(req, 'id'), param(req, 'userId'));
+    res.status(204).end();
+  });
+
+  router.get('/sessions/:id/enrolments', requireSignedIn, async (req, res) => {
+    const query = parseInput(req, enrolmentListQuery, req.query);
+    const items = await listEnrolments(req.user!, param(req, 'id'));
+    res.json(pageOf(items, query));
+  });
+
+  return router;
+}

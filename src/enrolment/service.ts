@@ -1,0 +1,341 @@
+/**
+ * Enrolment (issue 5, point 5): a verified person enrols themself; a session's trainers, the
+ * coordinators of its country and administrators enrol others by account id or email.
+ * Capacity is never exceeded whatever the concurrency: seats and waiting places are claim
+ * documents under unique indexes (claims.ts); beyond capacity people wait, in order, and a
+ * cancellation promotes the first waiting at once. No enrolment after the deadline or in a
+ * session that is not open, for anybody.
+ *
+ * The `Enrolment` record (status, seat, ticket, history) is written from the claims after
+ * each change and checked again, so it follows them; the session's `seatsTaken` and
+ * `waitlisted` are recounted from the claims, never `$inc`-ed.
+ */
+import mongoose from 'mongoose';
+import { User, type UserDocument } from '../accounts/model';
+import { can, hasRole, inScope } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { Organisation } from '../reference/model';
+import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
+import { claimSeat, type ClaimState, claimState, claimTicket, isDuplicateKey, positionOf, promoteWaiting, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
+import { EnrolmentConflictError, EnrolmentForbiddenError, EnrolmentNotFoundError } from './errors';
+import { Enrolment, type EnrolmentDocument, enrolmentIndexesReady, type EnrolmentStatus, SeatClaim, WaitClaim } from './model';
+
+export { recountSession, seatCounts, type SeatCounts };
+
+type Id = mongoose.Types.ObjectId;
+const OBJECT_ID = /^[a-f0-9]{24}$/i;
+
+/** Someone to enrol: an account id, or the email address of an existing account. */
+export type EnrolTarget = { userId: string } | { email: string };
+
+type SessionFacts = Pick<TrainingSessionDocument, '_id' | 'title' | 'country' | 'capacity' | 'status' | 'enrolmentDeadline' | 'enrolmentDeadlineDate' | 'trainers'>;
+
+async function findSession(sessionId: string): Promise<SessionFacts> {
+  const session = OBJECT_ID.test(sessionId)
+    ? await TrainingSession.findById(sessionId)
+        .select<SessionFacts>({ title: 1, country: 1, capacity: 1, status: 1, enrolmentDeadline: 1, enrolmentDeadlineDate: 1, trainers: 1 })
+        .lean()
+    : null;
+  if (!session) throw new EnrolmentNotFoundError('session-unknown', 'no such training session');
+  return session;
+}
+
+/**
+ * Who runs a session's list of people: its trainers (still trainers or coordinators),
+ * coordinators of its country, administrators.
+ */
+export function isSessionStaff(user: SessionUser | undefined, session: Pick<TrainingSessionDocument, 'trainers' | 'country'>): boolean {
+  if (!user || user.status !== 'active') return false;
+  if (hasRole(user, 'admin')) return true;
+  if (hasRole(user, 'coordinator') && inScope(user, session.country)) return true;
+  return (hasRole(user, 'trainer') || hasRole(user, 'coordinator')) && session.trainers.some((id) => String(id) === user.id);
+}
+
+const notStaff = () => new EnrolmentForbiddenError('not-session-staff', "only the session's trainers, coordinators of its country and administrators may do this");
+
+type Person = Pick<UserDocument, '_id' | 'name' | 'email'>;
+
+/** The person to enrol; only the session's staff may name someone else (checked before looking them up). */
+async function resolvePerson(actor: SessionUser, session: SessionFacts, target: EnrolTarget | undefined): Promise<{ person: Person; self: boolean }> {
+  const self =
+    target === undefined ||
+    ('userId' in target && target.userId.toLowerCase() === actor.id.toLowerCase()) ||
+    ('email' in target && target.email.trim().toLowerCase() === actor.email.toLowerCase());
+  if (self) {
+    if (!can(actor, 'sessions.enrol-self')) throw new EnrolmentForbiddenError('email-unverified', 'confirm your email address before enrolling');
+    return { person: { _id: new mongoose.Types.ObjectId(actor.id), name: actor.name, email: actor.email }, self: true };
+  }
+  if (!isSessionStaff(actor, session)) throw notStaff();
+  let found: (Person & Pick<UserDocument, 'status'>) | null = null;
+  if ('userId' in target) {
+    if (OBJECT_ID.test(target.userId)) found = await User.findById(target.userId).select({ name: 1, email: 1, status: 1 }).lean();
+  } else {
+    found = await User.findOne({ email: target.email.trim().toLowerCase() }).select({ name: 1, email: 1, status: 1 }).lean();
+  }
+  if (!found || found.status !== 'active') throw new EnrolmentNotFoundError('user-unknown', 'no active account with this id or email', 'userId' in target ? 'userId' : 'email');
+  return { person: found, self: false };
+}
+
+const sameState = (enrolment: Pick<EnrolmentDocument, 'status' | 'seat' | 'waitTicket'>, state: ClaimState) =>
+  enrolment.status === state.status && (enrolment.seat ?? undefined) === state.seat && (enrolment.waitTicket ?? undefined) === state.waitTicket;
+
+/** One write of the record to match `state`, with a line of history when the status changes. */
+async function writeEnrolment(session: Id, user: Id, state: ClaimState, by: Id, now: Date, enrolling: boolean): Promise<EnrolmentDocument> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const existing = await Enrolment.findOne({ session, user }).lean();
+    if (existing && sameState(existing, state)) return existing;
+    const change = { at: now, by, from: existing?.status ?? null, to: state.status };
+    if (!existing) {
+      try {
+        const created = await Enrolment.create({
+          session,
+          user,
+          status: state.status,
+          ...(state.seat !== undefined ? { seat: state.seat } : {}),
+          ...(state.waitTicket !== undefined ? { waitTicket: state.waitTicket } : {}),
+          enrolledBy: by,
+          history: [change],
+        });
+        return created.toObject();
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        continue;
+      }
+    }
+    const set: Record<string, unknown> = { status: state.status };
+    const unset: Record<string, ''> = {};
+    if (state.seat !== undefined) set.seat = state.seat;
+    else unset.seat = '';
+    if (state.waitTicket !== undefined) set.waitTicket = state.waitTicket;
+    else unset.waitTicket = '';
+    if (enrolling && existing.status === 'cancelled' && state.status !== 'cancelled') set.enrolledBy = by;
+    await Enrolment.updateOne(
+      { _id: existing._id },
+      { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}), ...(existing.status !== state.status ? { $push: { history: change } } : {}) },
+    );
+    return (await Enrolment.findById(existing._id).lean())!;
+  }
+  throw new Error('could not write the enrolment');
+}
+
+/**
+ * Brings the record in line with the claims: write, read the claims again, and write again
+ * while they moved meanwhile (two writers racing then end on the true state).
+ */
+async function syncEnrolment(session: Id, user: Id, by: Id, now: Date, enrolling = false): Promise<{ enrolment: EnrolmentDocument; state: ClaimState }> {
+  let state = await claimState(session, user);
+  let enrolment = await writeEnrolment(session, user, state, by, now, enrolling);
+  for (let round = 0; round < 5; round += 1) {
+    const again = await claimState(session, user);
+    if (sameState(enrolment, again)) return { enrolment, state: again };
+    state = again;
+    enrolment = await writeEnrolment(session, user, state, by, now, enrolling);
+  }
+  return { enrolment, state };
+}
+
+/** Promotes the people waiting into free seats and records it; their ids, in order. */
+async function promote(sessionId: Id, by: Id, now: Date): Promise<string[]> {
+  const promoted = await promoteWaiting(sessionId, now);
+  for (const { user } of promoted) await syncEnrolment(sessionId, user, by, now);
+  return promoted.map(({ user }) => String(user));
+}
+
+export interface EnrolResult {
+  enrolment: EnrolmentDocument;
+  status: 'enrolled' | 'waitlisted';
+  /** On the waiting list: the rank among the people waiting now, from 1. */
+  position?: number;
+}
+
+/**
+ * Enrols the actor (no target) or, for the session's staff, someone else. A seat when one is
+ * free and nobody is waiting for it, else the end of the waiting list.
+ * 403 `email-unverified`, `not-session-staff`; 404 `session-unknown`, `user-unknown`;
+ * 409 `session-not-open`, `deadline-passed`, `already-enrolled`, `already-waitlisted`.
+ */
+export async function enrol(actor: SessionUser, sessionId: string, target?: EnrolTarget, now: Date = new Date()): Promise<EnrolResult> {
+  await enrolmentIndexesReady();
+  const session = await findSession(sessionId);
+  const { person } = await resolvePerson(actor, session, target);
+  if (session.status !== 'open') throw new EnrolmentConflictError('session-not-open', 'this session is not open for enrolment');
+  if (now.getTime() > session.enrolmentDeadline.getTime()) {
+    throw new EnrolmentConflictError('deadline-passed', 'the enrolment deadline has passed', { deadline: session.enrolmentDeadlineDate });
+  }
+  const sessionId_ = session._id;
+  const user = person._id;
+  const before = await claimState(sessionId_, user);
+  if (before.status === 'enrolled') throw new EnrolmentConflictError('already-enrolled', 'already enrolled', { name: person.name });
+  if (before.status === 'waitlisted') throw new EnrolmentConflictError('already-waitlisted', 'already on the waiting list', { name: person.name, position: before.position! });
+
+  let seated = false;
+  // Nobody jumps the queue: while people wait, a newcomer waits behind them.
+  if (!(await WaitClaim.exists({ session: sessionId_ }))) {
+    const claim = await claimSeat(sessionId_, user, session.capacity, now);
+    if (claim.result === 'holds-seat') throw new EnrolmentConflictError('already-enrolled', 'already enrolled', { name: person.name });
+    if (claim.result === 'claimed') {
+      seated = true;
+      // A ticket taken by a simultaneous request of the same person is now redundant.
+      await WaitClaim.deleteMany({ session: sessionId_, user });
+    }
+  }
+  if (!seated) {
+    const ticket = await claimTicket(sessionId_, user, now);
+    if (ticket.result === 'holds-ticket') {
+      const position = (await claimState(sessionId_, user)).position ?? 1;
+      throw new EnrolmentConflictError('already-waitlisted', 'already on the waiting list', { name: person.name, position });
+    }
+    if (await SeatClaim.exists({ session: sessionId_, user })) {
+      await WaitClaim.deleteOne({ _id: ticket.id });
+      throw new EnrolmentConflictError('already-enrolled', 'already enrolled', { name: person.name });
+    }
+  }
+
+  const by = new mongoose.Types.ObjectId(actor.id);
+  await syncEnrolment(sessionId_, user, by, now, true);
+  // Seats free while people wait (a raised capacity, a race with a cancellation): fill them now.
+  if (!seated) await promote(sessionId_, by, now);
+  await recountSession(sessionId_);
+  const { enrolment, state } = await syncEnrolment(sessionId_, user, by, now, true);
+  if (state.status === 'cancelled') throw new EnrolmentNotFoundError('not-enrolled', 'the enrolment was cancelled meanwhile');
+  return { enrolment, status: state.status, ...(state.position !== undefined ? { position: state.position } : {}) };
+}
+
+export interface CancelResult {
+  cancelled: true;
+  /** What the person was before. */
+  was: Exclude<EnrolmentStatus, 'cancelled'>;
+  /** The first person promoted into the freed seat, for the mail. */
+  promoted?: string;
+  /** Everyone this cancellation promoted, in order (more than one only after a capacity change or a race). */
+  promotedUsers: string[];
+}
+
+/**
+ * Cancels an enrolment or a place on the waiting list: by the person (`'me'` or their id),
+ * the session's trainers, coordinators of its country, administrators. A freed seat goes at
+ * once to the first person waiting (while the session is open).
+ * 403 `not-session-staff`; 404 `session-unknown`, `not-enrolled`.
+ */
+export async function cancelEnrolment(actor: SessionUser, sessionId: string, userId: string, now: Date = new Date()): Promise<CancelResult> {
+  await enrolmentIndexesReady();
+  const session = await findSession(sessionId);
+  const self = userId === 'me' || userId.toLowerCase() === actor.id.toLowerCase();
+  if (self ? actor.status !== 'active' : !isSessionStaff(actor, session)) throw notStaff();
+  const target = self ? actor.id : userId;
+  if (!OBJECT_ID.test(target)) throw new EnrolmentNotFoundError('not-enrolled', 'not enrolled in this session');
+  const user = new mongoose.Types.ObjectId(target);
+  const before = await claimState(session._id, user);
+  if (before.status === 'cancelled') throw new EnrolmentNotFoundError('not-enrolled', 'not enrolled in this session');
+
+  const by = new mongoose.Types.ObjectId(actor.id);
+  await releaseClaims(session._id, user);
+  await syncEnrolment(session._id, user, by, now);
+  const promoted = session.status === 'open' ? await promote(session._id, by, now) : [];
+  await recountSession(session._id);
+  return { cancelled: true, was: before.status, ...(promoted[0] ? { promoted: promoted[0] } : {}), promotedUsers: promoted };
+}
+
+/**
+ * Gives free seats to the people waiting, e.g. after the capacity was raised (PATCH);
+ * returns who was promoted, in order.
+ */
+export async function fillFreeSeats(actor: SessionUser, sessionId: string, now: Date = new Date()): Promise<string[]> {
+  await enrolmentIndexesReady();
+  const session = await findSession(sessionId);
+  const promoted = await promote(session._id, new mongoose.Types.ObjectId(actor.id), now);
+  await recountSession(session._id);
+  return promoted;
+}
+
+/** Seats taken now, for refusing a capacity below it (PATCH): `taken`, and `highestSeat`, which capacity must not go below either. */
+export async function seatsTaken(sessionId: string): Promise<SeatCounts> {
+  return seatCounts(sessionId);
+}
+
+export interface EnrolmentListItem {
+  userId: string;
+  name: string;
+  email: string;
+  organisation: string | null;
+  sector: string | null;
+  status: 'enrolled' | 'waitlisted';
+  /** For the people waiting: their rank, from 1. */
+  position?: number;
+}
+
+/** The people of a session for its staff: enrolled first (in the order they got their seat), then the waiting list in order. */
+export async function listEnrolments(actor: SessionUser, sessionId: string): Promise<EnrolmentListItem[]> {
+  const session = await findSession(sessionId);
+  if (!isSessionStaff(actor, session)) throw notStaff();
+  const [seats, tickets] = await Promise.all([
+    SeatClaim.find({ session: session._id }).sort({ claimedAt: 1, seat: 1 }).lean(),
+    WaitClaim.find({ session: session._id }).sort({ n: 1 }).lean(),
+  ]);
+  const seated = new Set(seats.map((seat) => String(seat.user)));
+  // A person with a seat and a leftover ticket (two requests at once) is listed once, enrolled.
+  const waiting = tickets.filter((ticket) => !seated.has(String(ticket.user)));
+  const ids = [...seats.map((seat) => seat.user), ...waiting.map((ticket) => ticket.user)];
+  const users = ids.length
+    ? await User.find({ _id: mongoose.trusted({ $in: ids }) })
+        .select<Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationId' | 'organisationName' | 'sector'>>({ name: 1, email: 1, organisationId: 1, organisationName: 1, sector: 1 })
+        .lean()
+    : [];
+  const byId = new Map(users.map((user) => [String(user._id), user]));
+  const organisationIds = [...new Set(users.map((user) => user.organisationId).filter((id): id is string => Boolean(id)))];
+  const organisations = organisationIds.length ? await Organisation.find({ _id: mongoose.trusted({ $in: organisationIds }) }).select({ name: 1 }).lean() : [];
+  const organisationNames = new Map(organisations.map((organisation) => [organisation._id, organisation.name]));
+  const describe = (userId: Id, status: 'enrolled' | 'waitlisted', position?: number): EnrolmentListItem => {
+    const user = byId.get(String(userId));
+    return {
+      userId: String(userId),
+      name: user?.name ?? '',
+      email: user?.email ?? '',
+      organisation: (user?.organisationId ? organisationNames.get(user.organisationId) : undefined) ?? user?.organisationName ?? null,
+      sector: user?.sector ?? null,
+      status,
+      ...(position !== undefined ? { position } : {}),
+    };
+  };
+  return [...seats.map((seat) => describe(seat.user, 'enrolled')), ...waiting.map((ticket, index) => describe(ticket.user, 'waitlisted', index + 1))];
+}
+
+export interface MyEnrolment {
+  sessionId: string;
+  status: 'enrolled' | 'waitlisted';
+  position?: number;
+  session: {
+    title: string;
+    city: string;
+    country: string;
+    status: TrainingSessionDocument['status'];
+    firstStartsAt: Date;
+    lastEndsAt: Date;
+  };
+}
+
+/** A person's enrolments and places on waiting lists, soonest session first. */
+export async function myEnrolments(userId: string): Promise<MyEnrolment[]> {
+  if (!OBJECT_ID.test(userId)) return [];
+  const user = new mongoose.Types.ObjectId(userId);
+  const enrolments = await Enrolment.find({ user, status: mongoose.trusted({ $in: ['enrolled', 'waitlisted'] }) }).lean();
+  if (enrolments.length === 0) return [];
+  const sessions = await TrainingSession.find({ _id: mongoose.trusted({ $in: enrolments.map((enrolment) => enrolment.session) }) })
+    .select<Pick<TrainingSessionDocument, '_id' | 'title' | 'city' | 'country' | 'status' | 'firstStartsAt' | 'lastEndsAt'>>({ title: 1, city: 1, country: 1, status: 1, firstStartsAt: 1, lastEndsAt: 1 })
+    .lean();
+  const byId = new Map(sessions.map((session) => [String(session._id), session]));
+  const items: MyEnrolment[] = [];
+  for (const enrolment of enrolments) {
+    const session = byId.get(String(enrolment.session));
+    if (!session) continue;
+    const status = enrolment.status as 'enrolled' | 'waitlisted';
+    const position = status === 'waitlisted' && enrolment.waitTicket !== undefined ? await positionOf(enrolment.session, enrolment.waitTicket) : undefined;
+    items.push({
+      sessionId: String(session._id),
+      status,
+      ...(position !== undefined ? { position } : {}),
+      session: { title: session.title, city: session.city, country: session.country, status: session.status, firstStartsAt: session.firstStartsAt, lastEndsAt: session.lastEndsAt },
+    });
+  }
+  return items.sort((a, b) => a.session.firstStartsAt.getTime() - b.session.firstStartsAt.getTime());
+}

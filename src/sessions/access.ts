@@ -1,0 +1,20 @@
+import mongoose from 'mongoose';
+import { hasRole, inScope } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { NotFoundError } from '../http/errors';
+import { TrainingSession, type TrainingSessionDocument } from './model';
+
+/** Its trainers, coordinators of its country, administrators: who edit, cancel and see the roster. */
+export function managesSession(user: SessionUser | undefined, session: Pick<TrainingSessionDocument, 'trainers' | 'country'>): boolean {
+  if (!user || user.status !== 'active') return false;
+  if (hasRole(user, 'admin')) return true;
+  if (hasRole(user, 'coordinator') && inScope(user, session.country)) return true;
+  return hasRole(user, 'trainer') && session.trainers.some((id) => String(id) === user.id);
+}
+
+/** A session by the id in a URL; anything that cannot be one is simply not found. */
+export async function findSession(id: string): Promise<TrainingSessionDocument> {
+  const session = mongoose.isObjectIdOrHexString(id) && /^[a-f0-9]{24}$/i.test(id) ? await TrainingSession.findById(id).lean() : null;
+  if (!session) throw new NotFoundError('no such session');
+  return session;
+}

@@ -1,0 +1,133 @@
+/**
+ * Enrolment on the web (issue 5, points 5 and 7): enrol or leave from the session page, and
+ * for its staff the roster (add someone by email, cancel someone, export as CSV) and the desk
+ * of a trainer's upcoming sessions.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Request, Response } from 'express';
+import mongoose from 'mongoose';
+import { ForbiddenError } from '../../http/errors';
+import { renderPage } from '../../http/render';
+import { formErrorsFrom } from '../../http/validate';
+import { readerLanguage } from '../../i18n/middleware';
+import { cancelEnrolment, enrol, listEnrolments, myEnrolments } from '../../enrolment/service';
+import { findSession, managesSession } from '../access';
+import { TrainingSession, type TrainingSessionDocument } from '../model';
+import { namesFor } from '../present';
+import { sessionForPage } from './view';
+
+/** Outcomes announced on the session page after a redirect. */
+export const ENROLMENT_OUTCOMES = ['enrolled', 'waitlisted', 'left', 'deadline-passed', 'session-not-open', 'already-enrolled', 'already-waitlisted', 'email-unverified'] as const;
+
+/** The signed-in person's place in a session: enrolled, waiting at a position, or neither. */
+export async function myPlace(userId: string | undefined, sessionId: string): Promise<{ status: 'enrolled' | 'waitlisted'; position?: number } | undefined> {
+  if (!userId) return undefined;
+  const mine = (await myEnrolments(userId)).find((entry) => entry.sessionId === sessionId);
+  return mine && { status: mine.status, ...(mine.position !== undefined ? { position: mine.position } : {}) };
+}
+
+const codeOf = (error: unknown) => (error as { code?: unknown }).code;
+
+export async function enrolSelf(req: Request, res: Response) {
+  const session = await findSession(String(req.params.id));
+  try {
+    const result = await enrol(req.user!, String(session._id));
+    res.redirect(303, `/sessions/${String(session._id)}?enrolment=${result.status}#enrolment`);
+  } catch (error) {
+    const code = codeOf(error);
+    if (typeof code !== 'string' || !(ENROLMENT_OUTCOMES as readonly string[]).includes(code)) throw error;
+    res.redirect(303, `/sessions/${String(session._id)}?enrolment=${code}#enrolment`);
+  }
+}
+
+export async function leave(req: Request, res: Response) {
+  const session = await findSession(String(req.params.id));
+  try {
+    await cancelEnrolment(req.user!, String(session._id), 'me');
+  } catch (error) {
+    // Already gone (a second click): the page shows the truth.
+    if (codeOf(error) !== 'not-enrolled') throw error;
+  }
+  res.redirect(303, `/sessions/${String(session._id)}?enrolment=left#enrolment`);
+}
+
+async function staffSession(req: Request): Promise<TrainingSessionDocument> {
+  const session = await findSession(String(req.params.id));
+  if (!managesSession(req.user, session)) throw new ForbiddenError();
+  return session;
+}
+
+async function rosterPage(req: Request, res: Response, state: { email?: string; errors?: Array<{ path: string; message: string }>; done?: string } = {}, status = 200) {
+  const session = await staffSession(req);
+  const lang = readerLanguage(req);
+  const people = await listEnrolments(req.user!, String(session._id));
+  await renderPage(
+    res,
+    'sessions/roster',
+    {
+      title: req.t('sessions:roster.title', { title: session.title }),
+      session: sessionForPage(session, await namesFor([session], lang), lang),
+      enrolled: people.filter((person) => person.status === 'enrolled'),
+      waiting: people.filter((person) => person.status === 'waitlisted'),
+      email: state.email ?? '',
+      errors: state.errors ?? [],
+      done: state.done ?? (typeof req.query.done === 'string' && ['added', 'waitlisted', 'removed'].includes(req.query.done) ? req.query.done : undefined),
+    },
+    status,
+  );
+}
+
+export const roster = (req: Request, res: Response) => rosterPage(req, res);
+
+export async function addToRoster(req: Request, res: Response) {
+  const session = await staffSession(req);
+  const email = typeof req.body?.email === 'string' ? req.body.email.trim() : '';
+  if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email)) {
+    return rosterPage(req, res, { email, errors: [{ path: 'email', message: req.t('errors:field.invalid-email') }] }, 400);
+  }
+  try {
+    const result = await enrol(req.user!, String(session._id), { email });
+    res.redirect(303, `/sessions/${String(session._id)}/roster?done=${result.status === 'enrolled' ? 'added' : 'waitlisted'}`);
+  } catch (error) {
+    const errors = formErrorsFrom(error, req.t);
+    if (!errors) throw error;
+    // An unknown address is a mistake in the form (400), not a missing page.
+    const status = (error as { status?: number }).status;
+    await rosterPage(req, res, { email, errors: errors.map((entry) => ({ ...entry, path: 'email' })) }, status === 409 || status === 403 ? status : 400);
+  }
+}
+
+export async function removeFromRoster(req: Request, res: Response) {
+  const session = await staffSession(req);
+  const userId = String(req.params.userId);
+  try {
+    await cancelEnrolment(req.user!, String(session._id), userId);
+  } catch (error) {
+    if (codeOf(error) !== 'not-enrolled') throw error;
+  }
+  res.redirect(303, `/sessions/${String(session._id)}/roster?done=removed`);
+}
+
+/** Cells a spreadsheet would run as a formula start with a quote instead (CSV injection). */
+const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+export async function rosterCsv(req: Request, res: Response) {
+  const session = await staffSession(req);
+  const people = await listEnrolments(req.user!, String(session._id));
+  const header = ['name', 'email', 'organisation', 'sector', 'status', 'position'].map((column) => req.t(`sessions:roster.csv.${column}`));
+  const rows = people.map((person) => [person.name, person.email, person.organisation ?? '', person.sector ?? '', req.t(`sessions:roster.status.${person.status}`), person.position ?? ''].map((cell) => safeCell(String(cell))));
+  const csv = stringify([header, ...rows], { record_delimiter: 'windows' });
+  const name = `roster-${session.days[0]!.date}-${String(session._id).slice(-6)}.csv`;
+  res.type('text/csv; charset=utf-8').attachment(name).send(`\uFEFF${csv}`);
+}
+
+/** A trainer's (or coordinator's) upcoming sessions with seats taken and waiting. */
+export async function desk(req: Request, res: Response) {
+  const lang = readerLanguage(req);
+  const mine = await TrainingSession.find({ trainers: new mongoose.Types.ObjectId(req.user!.id), lastEndsAt: mongoose.trusted({ $gt: new Date() }) })
+    .sort({ firstStartsAt: 1 })
+    .limit(200)
+    .lean<TrainingSessionDocument[]>();
+  const names = await namesFor(mine, lang);
+  await renderPage(res, 'sessions/desk', { title: req.t('sessions:desk.title'), sessions: mine.map((session) => sessionForPage(session, names, lang)) });
+}
