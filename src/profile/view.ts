@@ -1,3 +1,5 @@
+import { feedStatus } from '../calendar/feed';
+import { takeNewFeedUrl } from '../calendar/routes';
 import { affiliationChoices } from '../reference/choices';
 import type { Request, Response } from 'express';
 import { listApiTokens } from '../accounts/api-token';
@@ -7,6 +9,7 @@ import { NotFoundError } from '../http/errors';
 import { renderPage } from '../http/render';
 import type { ShownFieldError } from '../http/validate';
 import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { createFormatters } from '../i18n/format';
 import { readerLanguage } from '../i18n/middleware';
 import { pendingEmailChange } from './email-change';
 import { takeNewToken } from './flash';
@@ -61,7 +64,10 @@ export async function renderProfile(req: Request, res: Response, refused?: Refus
   const errorsOf = (form: ProfileForm) => (refused?.form === form ? refused.errors : []);
   // The secret itself is shown once and never cached by the browser or a proxy.
   const newToken = takeNewToken(req);
-  if (newToken) res.set('Cache-Control', 'no-store');
+  const newFeedUrl = takeNewFeedUrl(req);
+  // A secret shown once is never kept by a cache.
+  if (newToken || newFeedUrl) res.set('Cache-Control', 'no-store');
+  const feed = await feedStatus(req.user!.id);
 
   await renderPage(
     res,
@@ -72,6 +78,7 @@ export async function renderProfile(req: Request, res: Response, refused?: Refus
       pending,
       tokens,
       newToken,
+      calendarFeed: { ...feed, createdLabel: feed.createdAt ? createFormatters(readerLanguage(req)).date(feed.createdAt) : undefined, newUrl: newFeedUrl },
       details: { values: valuesOf('details', storedDetails(profile)), errors: errorsOf('details'), done: noticeOf('details') },
       email: { values: valuesOf('email'), errors: errorsOf('email'), done: noticeOf('email') },
       password: { errors: errorsOf('password'), done: noticeOf('password') },

@@ -24,7 +24,7 @@ export function fieldErrorIds(res: Response): string[] {
 }
 
 /** Opens a page and submits its form, CSRF token included, as a browser would. */
-export async function submitForm(agent: ReturnType<typeof request.agent>, page: string, action: string, form: Record<string, string>) {
+export async function submitForm(agent: ReturnType<typeof request.agent>, page: string, action: string, form: Record<string, string | string[]>) {
   const token = csrfTokenIn((await agent.get(page).expect(200)).text);
   return agent.post(action).type('form').send({ ...form, _csrf: token });
 }
