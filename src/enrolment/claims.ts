@@ -26,6 +26,13 @@ export type SeatClaimResult = { result: 'claimed'; id: string; seat: number } | 
  * Claims a free seat of `session` for `user`: the free seats of a snapshot in ascending order,
  * the next on a duplicate key, then once more from a fresh snapshot. 'full' when none is left.
  */
+let lastMicroseconds = 0;
+/** The clock in microseconds, never the same twice in this process. */
+function microseconds(): number {
+  lastMicroseconds = Math.max(Date.now() * 1000, lastMicroseconds + 1);
+  return lastMicroseconds;
+}
+
 export async function claimSeat(session: Id, user: Id, capacity: number, now: Date): Promise<SeatClaimResult> {
   for (let pass = 0; pass < 2; pass += 1) {
     const held = await SeatClaim.find({ session }).select({ seat: 1, user: 1 }).lean();
@@ -34,10 +41,15 @@ export async function claimSeat(session: Id, user: Id, capacity: number, now: Da
     const free: number[] = [];
     for (let seat = 1; seat <= capacity; seat += 1) if (!taken.has(seat)) free.push(seat);
     if (free.length === 0) return { result: 'full' };
+    // In random order: people arriving together rarely reach for the same seat, so few inserts collide.
+    for (let index = free.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(Math.random() * (index + 1));
+      [free[index], free[other]] = [free[other]!, free[index]!];
+    }
     for (const seat of free) {
       const id = seatClaimId(session, seat);
       try {
-        await SeatClaim.create({ _id: id, session, user, seat, claimedAt: now });
+        await SeatClaim.create({ _id: id, session, user, seat, claimedAt: now, order: microseconds() });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         // Either the seat went to someone else (try the next) or this person got one meanwhile.
@@ -57,14 +69,19 @@ export async function claimSeat(session: Id, user: Id, capacity: number, now: Da
 
 export type TicketResult = { result: 'claimed'; id: string; n: number } | { result: 'holds-ticket' };
 
-/** A place at the end of the waiting list: the ticket after the highest, the next on a duplicate key. */
+/**
+ * A place at the end of the waiting list: the number after the highest ticket. When that number
+ * is taken meanwhile (people arriving together), the ticket becomes the arrival time in
+ * microseconds with random low digits, still above the highest: later arrivals queue behind,
+ * and a crowd almost never reaches for the same number (counting up one by one made hundreds
+ * of simultaneous requests collide on each number in turn). The position told at enrolment is
+ * the rank at that moment; in a crowd, a slightly earlier arrival may still take its place ahead.
+ */
 export async function claimTicket(session: Id, user: Id, now: Date): Promise<TicketResult> {
-  let n = 0;
-  for (let attempt = 0; attempt < 1000; attempt += 1) {
-    if (attempt % 25 === 0) {
-      const last = await WaitClaim.findOne({ session }).sort({ n: -1 }).select({ n: 1 }).lean();
-      n = Math.max(n, (last?.n ?? 0) + 1);
-    }
+  let last = (await WaitClaim.findOne({ session }).sort({ n: -1 }).select({ n: 1 }).lean())?.n ?? 0;
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    // Alone, the next number; in a crowd (a collision), the clock with random low digits, still after the last.
+    const n = attempt === 0 ? last + 1 : Math.max(Date.now() * 1000, last + 1) + Math.floor(Math.random() * 1000);
     const id = waitClaimId(session, n);
     try {
       await WaitClaim.create({ _id: id, session, user, n, claimedAt: now });
@@ -72,7 +89,7 @@ export async function claimTicket(session: Id, user: Id, now: Date): Promise<Tic
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       if (await WaitClaim.exists({ session, user })) return { result: 'holds-ticket' };
-      n += 1;
+      if (attempt % 5 === 4) last = (await WaitClaim.findOne({ session }).sort({ n: -1 }).select({ n: 1 }).lean())?.n ?? last;
     }
   }
   throw new Error('could not take a place on the waiting list');

@@ -76,6 +76,8 @@ export interface SeatClaimDocument {
   user: mongoose.Types.ObjectId;
   seat: number;
   claimedAt: Date;
+  /** When the seat was taken, in microseconds: the roster lists people in this order (seat numbers are random). */
+  order: number;
 }
 
 const seatClaimSchema = new Schema<SeatClaimDocument>(
@@ -85,6 +87,7 @@ const seatClaimSchema = new Schema<SeatClaimDocument>(
     user: { type: Schema.Types.ObjectId, required: true },
     seat: { type: Number, required: true },
     claimedAt: { type: Date, required: true },
+    order: { type: Number, default: 0 },
   },
   { versionKey: false },
 );
