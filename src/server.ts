@@ -6,6 +6,8 @@ import { loadEnvFile } from './env-file';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { createMailer } from './mail/mailer';
+import { startReminderScheduler } from './notifications/reminders';
+import { activeSessionMails } from './notifications/session-mails';
 import { prepareDatabase } from './startup';
 import { APP_VERSION } from './version';
 
@@ -66,7 +68,9 @@ async function main(): Promise<void> {
     .then(() => prepareDatabase(config, log))
     .catch((error: unknown) => log.error({ err: error }, 'preparing the database failed; the next start retries'));
 
-  installShutdown({ server, log, close: [() => database.close(), () => resolved.local?.stop()] });
+  // Reminders two days before day 1: claimed per person in the database, so any number of instances may run it.
+  const reminders = startReminderScheduler({ mailer, config, log, i18n });
+  installShutdown({ server, log, close: [() => reminders.stop(), () => activeSessionMails()?.idle(), () => database.close(), () => resolved.local?.stop()] });
 }
 
 /** Finishes in-flight requests, then closes the database and any server this process started. */
