@@ -18,6 +18,7 @@ import { coursesApi } from './courses/api';
 import { authoringApi } from './courses/authoring-api';
 import { sessionsApi } from './sessions/api';
 import { enrolmentApi } from './enrolment/api';
+import { enrolmentImportApi, enrolmentImportPages } from './enrolment/import-routes';
 import { sessionPages } from './sessions/pages';
 import { calendarApi, calendarPages } from './calendar/routes';
 import { progressApi } from './courses/progress-api';
@@ -45,6 +46,7 @@ import { courseDiffApi } from './courses/diff/api';
 import { courseDiffPages } from './courses/diff/pages';
 import { resourcePages, resourcesApi } from './courses/resources';
 import { APP_VERSION } from './version';
+import { startSessionMails } from './notifications/session-mails';
 
 export interface AppDependencies {
   config: Config;
@@ -95,10 +97,12 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(languageMiddleware(i18n, { secureCookies: config.secureCookies }));
 
   const sessionSecret = resolveSessionSecret(config);
+  // Mails on enrolments and session changes (issue 5, point 6); stopSessionMails() stops them.
+  startSessionMails({ mailer, config, log, i18n });
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), enrolmentApi()]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), enrolmentApi(), enrolmentImportApi(accounts)]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -120,6 +124,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(resourcePages());
   app.use(calendarPages({ baseUrl: config.baseUrl }));
   app.use(sessionPages());
+  app.use(enrolmentImportPages(accounts));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ log, showStacks: !config.isProduction }));

@@ -10,6 +10,7 @@
  * each change and checked again, so it follows them; the session's `seatsTaken` and
  * `waitlisted` are recounted from the claims, never `$inc`-ed.
  */
+import { EventEmitter } from 'node:events';
 import mongoose from 'mongoose';
 import { User, type UserDocument } from '../accounts/model';
 import { can, hasRole, inScope } from '../accounts/policy';
@@ -23,6 +24,20 @@ import { Enrolment, type EnrolmentDocument, enrolmentIndexesReady, type Enrolmen
 export { recountSession, seatCounts, type SeatCounts };
 
 type Id = mongoose.Types.ObjectId;
+
+/**
+ * What happened to people's places, for the mails (src/notifications): emitted after the
+ * writes, never before; a listener never throws into the request.
+ */
+export interface EnrolmentEvents {
+  /** Someone enrolled or joined the waiting list (`position` from 1 while waiting). */
+  enrolled: [{ sessionId: string; userId: string; status: 'enrolled' | 'waitlisted'; position?: number }];
+  /** Someone waiting got a seat. */
+  promoted: [{ sessionId: string; userId: string }];
+}
+
+export const enrolmentEvents = new EventEmitter<EnrolmentEvents>();
+
 const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
 /** Someone to enrol: an account id, or the email address of an existing account. */
@@ -134,10 +149,13 @@ async function syncEnrolment(session: Id, user: Id, by: Id, now: Date, enrolling
   return { enrolment, state };
 }
 
-/** Promotes the people waiting into free seats and records it; their ids, in order. */
-async function promote(sessionId: Id, by: Id, now: Date): Promise<string[]> {
+/** Promotes the people waiting into free seats and records it; their ids, in order. `quiet`: told otherwise (the one enrolling). */
+async function promote(sessionId: Id, by: Id, now: Date, quiet?: Id): Promise<string[]> {
   const promoted = await promoteWaiting(sessionId, now);
   for (const { user } of promoted) await syncEnrolment(sessionId, user, by, now);
+  for (const { user } of promoted) {
+    if (!quiet || !user.equals(quiet)) enrolmentEvents.emit('promoted', { sessionId: String(sessionId), userId: String(user) });
+  }
   return promoted.map(({ user }) => String(user));
 }
 
@@ -194,10 +212,11 @@ export async function enrol(actor: SessionUser, sessionId: string, target?: Enro
   const by = new mongoose.Types.ObjectId(actor.id);
   await syncEnrolment(sessionId_, user, by, now, true);
   // Seats free while people wait (a raised capacity, a race with a cancellation): fill them now.
-  if (!seated) await promote(sessionId_, by, now);
+  if (!seated) await promote(sessionId_, by, now, user);
   await recountSession(sessionId_);
   const { enrolment, state } = await syncEnrolment(sessionId_, user, by, now, true);
   if (state.status === 'cancelled') throw new EnrolmentNotFoundError('not-enrolled', 'the enrolment was cancelled meanwhile');
+  enrolmentEvents.emit('enrolled', { sessionId: String(sessionId_), userId: String(user), status: state.status, ...(state.position !== undefined ? { position: state.position } : {}) });
   return { enrolment, status: state.status, ...(state.position !== undefined ? { position: state.position } : {}) };
 }
 
@@ -269,7 +288,7 @@ export async function listEnrolments(actor: SessionUser, sessionId: string): Pro
   const session = await findSession(sessionId);
   if (!isSessionStaff(actor, session)) throw notStaff();
   const [seats, tickets] = await Promise.all([
-    SeatClaim.find({ session: session._id }).sort({ claimedAt: 1, seat: 1 }).lean(),
+    SeatClaim.find({ session: session._id }).sort({ order: 1, seat: 1 }).lean(),
     WaitClaim.find({ session: session._id }).sort({ n: 1 }).lean(),
   ]);
   const seated = new Set(seats.map((seat) => String(seat.user)));

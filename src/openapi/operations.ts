@@ -12,6 +12,7 @@ import { courseDiffQuery, courseDiffSchema } from '../courses/diff/schema';
 import { progressMarkSchema } from '../courses/progress-api';
 import { sessionReadQuery } from '../sessions/api';
 import { enrolmentInputSchema, enrolmentListQuery } from '../enrolment/api';
+import { enrolmentImportReportSchema, enrolmentImportUploadSchema } from '../enrolment/import-schemas';
 import { sessionPatchSchema } from '../sessions/change';
 import { sessionListQuery } from '../sessions/find';
 import { scheduleInputSchema } from '../sessions/schedule';
@@ -754,6 +755,29 @@ export const OPERATIONS: Operation[] = [
     success: { status: 200, description: 'One page of people.', schema: enrolmentListSchema },
     errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not staff of this session.', 404: 'No such session.' },
   },
+  {
+    operationId: 'importEnrolments',
+    method: 'post',
+    path: '/sessions/{id}/enrolments/import',
+    tag: 'Sessions',
+    summary: 'Import participants from a CSV file',
+    description:
+      'Its trainers, coordinators of its country and administrators. Multipart with the field `file`, or the file itself as a `text/csv` body. Each row is enrolled, put on the waiting list, found already there (`already`, nothing changes: re-importing a file creates no duplicates) or rejected with its `reason`. An unknown address becomes a stakeholder account (verified, in the session’s country) and receives an invitation to choose a password. A file that cannot be read as a whole is refused and nothing is done.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    body: enrolmentImportUploadSchema,
+    bodyMediaType: 'multipart/form-data',
+    success: { status: 200, description: 'The report: one entry per row, in file order, and the totals.', schema: enrolmentImportReportSchema },
+    errors: {
+      400: 'No file, or a file that cannot be read: binary content (`not-csv`), empty, no header line, no email or name column, more than 1,000 rows, or broken quoting (`errors` says which, in the reader’s language). Nothing is done.',
+      401: NEEDS_TOKEN,
+      403: 'The caller is not staff of this session.',
+      404: 'No such session.',
+      409: 'The session is not open (`session-not-open`) or its enrolment deadline has passed (`deadline-passed`). Nothing is done.',
+      413: 'The file is over 2 MB (`type` ends `import-too-large`). Nothing is done.',
+      415: 'The body is neither multipart nor `text/csv`.',
+    },
+  },
 
   // Meta.
   {
@@ -785,6 +809,7 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   SessionSchedule: scheduleInputSchema,
   SessionPatch: sessionPatchSchema,
   EnrolmentRequest: enrolmentInputSchema,
+  EnrolmentImport: enrolmentImportUploadSchema,
   ProgressMark: progressMarkSchema,
   ResourceUpload: resourceUploadSchema,
 };

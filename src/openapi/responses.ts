@@ -7,6 +7,7 @@
  * contract lets fields be added (docs/api.md) and clients must tolerate them.
  */
 import { z } from 'zod';
+import { enrolmentImportReportSchema } from '../enrolment/import-schemas';
 import { ACCOUNT_STATUSES, ROLES, SECTORS } from '../accounts/model';
 import { AUDIT_ACTIONS } from '../audit/model';
 import { MAX_PAGE_SIZE } from '../http/pagination';
@@ -337,4 +338,5 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   SessionList: sessionListSchema,
   Enrolment: enrolmentSchema,
   EnrolmentList: enrolmentListSchema,
+  EnrolmentImportReport: enrolmentImportReportSchema,
 };

@@ -151,6 +151,21 @@ async function enrolmentSession(): Promise<string> {
   }
   return enrolmentSessionId;
 }
+let importSessionId: string | undefined;
+/** A session of its own for the CSV import cases. */
+async function importSession(): Promise<string> {
+  if (!importSessionId) {
+    const res = await call('post', '/sessions', { token: coordinator.token, body: sessionBody({ days: defaultDays('2031-11-03'), trainers: [await sessionTrainer()] }) }).expect(201);
+    importSessionId = res.body.id as string;
+  }
+  return importSessionId;
+}
+/** A CSV import (multipart, the field `file`). */
+function importCsv(sessionId: string, options: { token?: string; file: Buffer }): Test {
+  let test = request(app).post(`${SERVER_URL}/sessions/${sessionId}/enrolments/import`).set('X-Forwarded-For', nextAddress());
+  if (options.token) test = test.set('Authorization', `Bearer ${options.token}`);
+  return test.attach('file', options.file, { filename: 'participants.csv', contentType: 'text/csv' });
+}
 /** The first open session (the 201 case makes one). */
 async function anySessionId(): Promise<string> {
   return String((await TrainingSession.findOne({ status: 'open' }).sort({ _id: 1 }).lean())!._id);
@@ -712,6 +727,30 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     401: [{ send: async () => call('get', `/sessions/${await enrolmentSession()}/enrolments`) }],
     403: [{ send: async () => call('get', `/sessions/${await enrolmentSession()}/enrolments`, { token: stakeholder.token }) }],
     404: [{ send: () => call('get', `/sessions/${NO_SUCH_ID}/enrolments`, { token: admin.token }) }],
+  },
+  importEnrolments: {
+    200: [
+      {
+        send: async () => importCsv(await importSession(), { token: coordinator.token, file: Buffer.from(`name;email;sector\nImported Person;imported-${serial}@example.org;police\nNo Address;;\n`) }),
+        check: (res) => expect(res.body).toMatchObject({ separator: ';', totals: { rows: 2, enrolled: 1, rejected: 1, created: 1 } }),
+      },
+    ],
+    400: [{ send: async () => importCsv(await importSession(), { token: coordinator.token, file: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) }), check: (res) => expect(res.body.errors[0].path).toBe('file') }],
+    401: [{ send: async () => importCsv(await importSession(), { file: Buffer.from('name,email\n') }) }],
+    403: [{ send: async () => importCsv(await importSession(), { token: stakeholder.token, file: Buffer.from('name,email\n') }) }],
+    404: [{ send: () => importCsv(NO_SUCH_ID, { token: admin.token, file: Buffer.from('name,email\n') }) }],
+    409: [
+      {
+        send: async () => {
+          const res = await call('post', '/sessions', { token: coordinator.token, body: sessionBody({ days: defaultDays('2031-11-17'), trainers: [await sessionTrainer()] }) }).expect(201);
+          await call('post', `/sessions/${res.body.id as string}/cancel`, { token: coordinator.token }).expect(200);
+          return importCsv(res.body.id as string, { token: coordinator.token, file: Buffer.from('name,email\nLate,late@example.org\n') });
+        },
+        check: endsWith('session-not-open'),
+      },
+    ],
+    413: [{ send: async () => importCsv(await importSession(), { token: coordinator.token, file: Buffer.concat([Buffer.from('name,email\n'), Buffer.alloc(2 * 1024 * 1024, 'a')]) }), check: endsWith('import-too-large') }],
+    415: [{ send: async () => call('post', `/sessions/${await importSession()}/enrolments/import`, { token: coordinator.token, body: { file: 'name,email' } }) }],
   },
   getOpenApiDocument: {
     200: [

@@ -266,6 +266,8 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/sessions/:id/enrolments': { expect: SIGNED_IN, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments`, body: {} }) },
   'DELETE /api/v1/sessions/:id/enrolments/:userId': { expect: SIGNED_IN, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments/me` }) },
   'GET /api/v1/sessions/:id/enrolments': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments` }) },
+  // Importing participants (CSV): the session's staff; the JSON body is then refused for its content (415).
+  'POST /api/v1/sessions/:id/enrolments/import': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments/import`, body: {} }) },
   'GET /sessions': { expect: PUBLIC },
   'GET /sessions/:id': { expect: PUBLIC, call: async () => ({ path: `/sessions/${await matrixSession()}` }) },
   'GET /sessions/calendar': { expect: PUBLIC },
@@ -276,6 +278,8 @@ const MATRIX: Record<string, Entry> = {
   'POST /sessions/:id/roster': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster`, body: { email: 'nobody@example.org' } }) },
   'GET /sessions/:id/roster.csv': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster.csv` }) },
   'POST /sessions/:id/roster/:userId/remove': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster/0123456789abcdef01234567/remove` }) },
+  // A form without a file: the session's staff get the page saying so (400).
+  'POST /sessions/:id/roster/import': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster/import` }) },
   'GET /sessions/new': { expect: COURSE_AUTHORS },
   'POST /sessions/new': { expect: COURSE_AUTHORS, call: () => ({ path: '/sessions/new', body: { title: 'x' } }) },
   'GET /sessions/:id/edit': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/edit` }) },

@@ -75,6 +75,8 @@ describe('scheduling with the form', () => {
     expect(page.text).toContain('Europe/Brussels');
     expect(page.text).toContain(`href="/api/v1/sessions/${id}.ics"`);
     expect(page.text).toContain('09:00–16:00');
+    // The language chosen sticks (a cookie): back to English for the other tests.
+    await trainer.agent.get('/sessions?lang=en').expect(200);
   });
 });
 
@@ -154,5 +156,26 @@ describe('the trainer’s desk, editing and cancelling', () => {
     const cancelled = await trainer.agent.post(`/sessions/${id}/cancel`).type('form').send({ _csrf: csrfTokenIn(confirm.text) }).expect(303);
     expect(cancelled.headers.location).toBe(`/sessions/${id}?done=cancelled`);
     expect((await trainer.agent.get(`/sessions/${id}`).expect(200)).text).toContain('This session has been cancelled.');
+  });
+});
+
+describe('the pinned versions', () => {
+  it('are shown to everyone and changed only by a coordinator', async () => {
+    const id = await schedule({ title: 'Pinned', 'days.0.date': '2031-08-04', 'days.1.date': '2031-08-05' });
+    const ownEdit = await trainer.agent.get(`/sessions/${id}/edit`).expect(200);
+    expect(ownEdit.text).not.toContain('name="version.awareness"');
+    const coordinator = await signInPersona(app, 'coordinatorInScope');
+    const edit = await coordinator.agent.get(`/sessions/${id}/edit`).expect(200);
+    expect(edit.text).toContain('name="version.awareness"');
+    const saved = await coordinator.agent
+      .post(`/sessions/${id}/edit`)
+      .type('form')
+      .send({ ...form({ title: 'Pinned', 'days.0.date': '2031-08-04', 'days.1.date': '2031-08-05', trainers: [trainer.userId!] }), 'version.awareness': '1.0.0', _csrf: csrfTokenIn(edit.text) });
+    expect(saved.status).toBe(303);
+    expect((await TrainingSession.findById(id).lean())!.courses).toEqual([{ slug: 'awareness', version: '1.0.0' }, { slug: 'family-support', version: '1.0.0' }]);
+    // A trainer sending a version anyway is refused, the pin unchanged.
+    const forced = await trainer.agent.post(`/sessions/${id}/edit`).type('form').send({ ...form({ title: 'Pinned', 'days.0.date': '2031-08-04', 'days.1.date': '2031-08-05' }), 'version.awareness': '1.1.0', _csrf: csrfTokenIn(ownEdit.text) });
+    expect(forced.status).toBe(400);
+    expect((await TrainingSession.findById(id).lean())!.courses[0]).toEqual({ slug: 'awareness', version: '1.0.0' });
   });
 });

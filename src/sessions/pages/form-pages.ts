@@ -4,7 +4,9 @@
  * (`days.1.end`), so each error lands next to its field and the typed values are kept.
  */
 import type { Request, Response } from 'express';
+import mongoose from 'mongoose';
 import { User } from '../../accounts/model';
+import { CourseVersion } from '../../courses/model';
 import { hasRole } from '../../accounts/policy';
 import { ForbiddenError } from '../../http/errors';
 import { renderPage } from '../../http/render';
@@ -33,6 +35,8 @@ function valuesFrom(body: unknown): FormValues {
   for (let day = 0; day < MAX_DAYS; day += 1) for (const part of ['date', 'start', 'end']) values[`days.${day}.${part}`] = text(source, `days.${day}.${part}`);
   values.courses = list(source, 'courses');
   values.trainers = list(source, 'trainers');
+  // Coordinators choose the version of each module (`version.<slug>`); empty: the pin stays, or the latest.
+  for (const [name, value] of Object.entries(source)) if (name.startsWith('version.') && typeof value === 'string') values[name] = value;
   return values;
 }
 
@@ -46,7 +50,10 @@ function inputFrom(values: FormValues) {
   const capacity = values.capacity as string;
   return {
     title: values.title,
-    courses: values.courses,
+    courses: (values.courses as string[]).map((slug) => {
+      const version = values[`version.${slug}`];
+      return typeof version === 'string' && version !== '' ? { slug, version } : slug;
+    }),
     language: values.language,
     city: values.city,
     venue: { name: values['venue.name'], address: values['venue.address'] },
@@ -69,6 +76,7 @@ function valuesOf(session: TrainingSessionDocument): FormValues {
     capacity: String(session.capacity),
     enrolmentDeadline: session.enrolmentDeadlineDate,
     courses: session.courses.map((course) => course.slug),
+    ...Object.fromEntries(session.courses.map((course) => [`version.${course.slug}`, course.version])),
     trainers: session.trainers.map(String),
   };
   session.days.forEach((day, index) => Object.assign(values, { [`days.${index}.date`]: day.date, [`days.${index}.start`]: day.start, [`days.${index}.end`]: day.end }));
@@ -79,6 +87,11 @@ function valuesOf(session: TrainingSessionDocument): FormValues {
 const onForm = (errors: ShownFieldError[]) => errors.map((error) => ({ ...error, path: error.path.replace(/^(courses|trainers)\..*$/, '$1') }));
 
 async function formPage(req: Request, res: Response, state: { values: FormValues; errors?: ShownFieldError[]; session?: TrainingSessionDocument }, status = 200) {
+  const coordinator = hasRole(req.user, 'coordinator') || hasRole(req.user, 'admin');
+  // The versions a coordinator may pin: every released one, newest first.
+  const released = coordinator
+    ? await CourseVersion.find({ status: mongoose.trusted({ $in: ['published', 'archived'] }) }).select({ course: 1, version: 1, versionKey: 1, status: 1 }).sort({ versionKey: -1 }).lean()
+    : [];
   const trainers = await User.find({ roles: 'trainer', status: 'active' }).select({ name: 1, country: 1 }).sort({ name: 1 }).limit(500).lean();
   await renderPage(
     res,
@@ -93,7 +106,13 @@ async function formPage(req: Request, res: Response, state: { values: FormValues
       choices: await filterChoices(req),
       trainerChoices: trainers.filter((trainer) => String(trainer._id) !== req.user!.id).map((trainer) => ({ value: String(trainer._id), label: trainer.name })),
       dayRows: Array.from({ length: MAX_DAYS }, (_, index) => index),
-      coordinator: hasRole(req.user, 'coordinator') || hasRole(req.user, 'admin'),
+      coordinator,
+      versionChoices: Object.fromEntries(
+        [...new Set(released.map((entry) => entry.course))].map((slug) => [
+          slug,
+          released.filter((entry) => entry.course === slug).map((entry) => ({ value: entry.version, label: entry.status === 'archived' ? req.t('sessions:form.archived-version', { version: entry.version }) : entry.version })),
+        ]),
+      ),
     },
     status,
   );
