@@ -17,9 +17,16 @@ import { accountsApi } from './accounts/api';
 import { coursesApi } from './courses/api';
 import { authoringApi } from './courses/authoring-api';
 import { sessionsApi } from './sessions/api';
+import { reportsApi } from './reports/api';
+import { reportPages } from './reports/pages';
 import { enrolmentApi } from './enrolment/api';
+import { attendanceApi } from './attendance/api';
+import { attendancePages } from './attendance/pages';
+import { dashboardPages } from './attendance/dashboard';
 import { enrolmentImportApi, enrolmentImportPages } from './enrolment/import-routes';
 import { sessionPages } from './sessions/pages';
+import { checkInApi, checkInPages } from './attendance/check-in-routes';
+import { signInSheetPages } from './attendance/sign-in-sheet';
 import { calendarApi, calendarPages } from './calendar/routes';
 import { progressApi } from './courses/progress-api';
 import { bearerAuthentication } from './accounts/bearer';
@@ -102,7 +109,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), enrolmentApi(), enrolmentImportApi(accounts)]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), reportsApi(), enrolmentApi(), attendanceApi(), checkInApi({ baseUrl: config.baseUrl }), enrolmentImportApi(accounts)]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -124,6 +131,11 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(resourcePages());
   app.use(calendarPages({ baseUrl: config.baseUrl }));
   app.use(sessionPages());
+  app.use(reportPages());
+  app.use(attendancePages());
+  app.use(dashboardPages());
+  app.use(checkInPages({ baseUrl: config.baseUrl }));
+  app.use(signInSheetPages());
   app.use(enrolmentImportPages(accounts));
 
   app.use(notFoundHandler);

@@ -130,7 +130,8 @@ export const waitClaimId = (session: mongoose.Types.ObjectId | string, n: number
  */
 let indexesReady: Promise<unknown> | undefined;
 export function enrolmentIndexesReady(): Promise<unknown> {
-  indexesReady ??= Promise.all([SeatClaim.init(), WaitClaim.init(), Enrolment.init()]).catch((error: unknown) => {
+  // createIndexes, not init(): init() keeps the promise of the attempt made when the model was compiled, which fails if that was before the connection.
+  indexesReady ??= Promise.all([SeatClaim.createIndexes(), WaitClaim.createIndexes(), Enrolment.createIndexes()]).catch((error: unknown) => {
     indexesReady = undefined;
     throw error;
   });

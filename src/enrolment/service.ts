@@ -177,7 +177,9 @@ export async function enrol(actor: SessionUser, sessionId: string, target?: Enro
   const session = await findSession(sessionId);
   const { person } = await resolvePerson(actor, session, target);
   if (session.status !== 'open') throw new EnrolmentConflictError('session-not-open', 'this session is not open for enrolment');
-  if (now.getTime() > session.enrolmentDeadline.getTime()) {
+  // Coordinators (of its country) and admins may still add people: to record training already held.
+  const recordsPast = hasRole(actor, 'admin') || (hasRole(actor, 'coordinator') && inScope(actor, session.country));
+  if (now.getTime() > session.enrolmentDeadline.getTime() && !recordsPast) {
     throw new EnrolmentConflictError('deadline-passed', 'the enrolment deadline has passed', { deadline: session.enrolmentDeadlineDate });
   }
   const sessionId_ = session._id;

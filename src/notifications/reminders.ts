@@ -162,7 +162,8 @@ export function startReminderScheduler(options: ReminderSchedulerOptions): Remin
   }
 
   async function run(): Promise<RunSummary> {
-    indexes ??= MailJob.init().catch((error: unknown) => {
+    // createIndexes, not init(): init() keeps the failed attempt made if the model was compiled before the connection.
+    indexes ??= MailJob.createIndexes().catch((error: unknown) => {
       indexes = undefined;
       throw error;
     });

@@ -11,7 +11,10 @@ import { changelogEditSchema, checkEditSchema, lessonAdditionSchema, lessonOrder
 import { courseDiffQuery, courseDiffSchema } from '../courses/diff/schema';
 import { progressMarkSchema } from '../courses/progress-api';
 import { sessionReadQuery } from '../sessions/api';
+import { attendanceReportQuery } from '../reports/query';
 import { enrolmentInputSchema, enrolmentListQuery } from '../enrolment/api';
+import { attendanceBatchSchema, statsQuery } from '../attendance/api';
+import { checkInCodeRequestSchema, checkInRequestSchema, checkInCodeSchema, checkInResultSchema } from '../attendance/check-in-routes';
 import { enrolmentImportReportSchema, enrolmentImportUploadSchema } from '../enrolment/import-schemas';
 import { sessionPatchSchema } from '../sessions/change';
 import { sessionListQuery } from '../sessions/find';
@@ -33,6 +36,9 @@ import {
   sessionSchema,
   enrolmentListSchema,
   enrolmentSchema,
+  dayAttendanceSchema,
+  sessionAttendanceSchema,
+  targetSchema,
   cityListSchema,
   createdUserSchema,
   meSchema,
@@ -56,6 +62,8 @@ export const TAGS = {
   Audit: 'The log of changes to accounts, for administrators.',
   Courses: 'The training modules, their versions, and writing them (trainers, coordinators, administrators).',
   Sessions: 'Two-day training sessions: scheduling, finding, changing and cancelling them.',
+  Attendance: 'Roll calls, the people trained and the programme’s target.',
+  Reports: 'Exports for coordinators (within their countries) and administrators.',
   Meta: 'This description of the API.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -779,6 +787,127 @@ export const OPERATIONS: Operation[] = [
     },
   },
 
+  // Attendance and the target.
+  {
+    operationId: 'recordAttendance',
+    method: 'put',
+    path: '/sessions/{id}/days/{day}/attendance',
+    tag: 'Attendance',
+    summary: 'Record the roll call of a session day',
+    description:
+      'Its trainers, coordinators of its country, administrators; from the day’s start. Idempotent: the same status again changes nothing. All or nothing: anyone not enrolled is named and nothing of the batch is saved. Every change is kept in the audit trail.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() }, day: { description: 'The day, from 1.', schema: z.string() } },
+    body: attendanceBatchSchema,
+    success: { status: 200, description: 'The day’s records.', schema: dayAttendanceSchema },
+    errors: {
+      400: 'A malformed body, an unknown status, or people not enrolled (`errors` names them).',
+      401: NEEDS_TOKEN,
+      403: 'The caller is not staff of this session.',
+      404: 'No such session or day.',
+      409: 'The day has not started (`day-not-started`) or the session is cancelled (`session-cancelled`).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'getSessionAttendance',
+    method: 'get',
+    path: '/sessions/{id}/attendance',
+    tag: 'Attendance',
+    summary: 'Attendance of a session',
+    description: 'Per person who has a record: the status of each day (null: not recorded) and whether this session trains them.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    success: { status: 200, description: 'The attendance.', schema: sessionAttendanceSchema },
+    errors: { 401: NEEDS_TOKEN, 403: 'The caller is not staff of this session.', 404: 'No such session.' },
+  },
+  {
+    operationId: 'openCheckInCode',
+    method: 'post',
+    path: '/sessions/{id}/days/{day}/check-in-code',
+    tag: 'Attendance',
+    summary: 'Open a self check-in code for a session day',
+    description:
+      'Its trainers, coordinators of its country, administrators; only during the day’s times. A 6-character code (no 0, O, 1 or I) valid for `minutes` (5 to 240, default 30) from now, never past the day’s end. It replaces the day’s previous code, is returned once and is stored only as a hash. `url` opens the check-in form with the code filled in (what the QR image on the staff page holds).',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() }, day: { description: 'The day, from 1.', schema: z.string() } },
+    body: checkInCodeRequestSchema,
+    success: { status: 201, description: 'The code and its window.', schema: checkInCodeSchema },
+    errors: {
+      400: INVALID_BODY,
+      401: NEEDS_TOKEN,
+      403: 'The caller is not staff of this session.',
+      404: 'No such session or day.',
+      409: 'Now is not within the day’s times (`outside-day`), or the session is cancelled (`session-cancelled`).',
+      413: TOO_LARGE,
+    },
+  },
+  {
+    operationId: 'checkIn',
+    method: 'post',
+    path: '/sessions/{id}/days/{day}/check-in',
+    tag: 'Attendance',
+    summary: 'Check oneself in to a session day with its code',
+    description:
+      'A person enrolled in the session, with the code the staff opened for this day. Marks them `present` (recorded as a check-in, in the audit trail). Idempotent: checking in again, or after the staff recorded a status other than `absent`, changes nothing and returns that status with `already: true`.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() }, day: { description: 'The day, from 1.', schema: z.string() } },
+    body: checkInRequestSchema,
+    success: { status: 200, description: 'The person’s status for the day.', schema: checkInResultSchema },
+    errors: {
+      400: 'A malformed body, or a code that is not this day’s (`errors` names `code`): another day’s or session’s code, a replaced one, a typo.',
+      401: NEEDS_TOKEN,
+      403: 'The caller is not enrolled in this session (`not-enrolled`).',
+      404: 'No such session or day.',
+      409: 'The code is right but outside its window (`check-in-closed`), or the session is cancelled (`session-cancelled`).',
+      413: TOO_LARGE,
+      429: 'Ten refused check-ins by this person in 15 minutes: wait for `Retry-After` seconds.',
+    },
+  },
+  {
+    operationId: 'getTarget',
+    method: 'get',
+    path: '/stats/target',
+    tag: 'Attendance',
+    summary: 'Progress toward the programme’s target',
+    description: 'Distinct trained people, kept on every attendance change. Coordinators limited to some countries see those only.',
+    public: false,
+    query: statsQuery,
+    success: { status: 200, description: 'The counts.', schema: targetSchema },
+    errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not a coordinator or administrator.' },
+  },
+
+  // Reports.
+  {
+    operationId: 'exportAttendance',
+    method: 'get',
+    path: '/reports/attendance',
+    tag: 'Reports',
+    summary: 'Export attendance as CSV, XLSX or PDF',
+    description:
+      'One row per person per session day: session, modules and versions, city, country, date, start and end, person, email, organisation, sector, status, trained. In date, session and person order, streamed from the database. `format=csv` is `text/csv` (UTF-8 with a byte order mark, header row in `lang`, RFC 4180 quoting, CRLF); `format=xlsx` is `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (bold frozen header with an auto-filter, dates as dates); `format=pdf` is `application/pdf` (a table with its header on every page, totals and page numbers). Sent as an attachment named `attendance-<from>-<to>.<ext>`. A coordinator limited to some countries gets only their rows.',
+    public: false,
+    query: attendanceReportQuery,
+    queryDescriptions: {
+      format: 'The file format: `csv`, `xlsx` or `pdf`.',
+      from: 'Only days on or after this local date (YYYY-MM-DD).',
+      to: 'Only days on or before this local date (YYYY-MM-DD).',
+      country: 'Only sessions in this country (ISO 3166-1 alpha-2, either case); a coordinator may name only their own countries.',
+      city: 'Only sessions in this city (a city id of the reference data).',
+      course: 'Only sessions teaching this module (its slug).',
+      session: 'Only this session (its id).',
+      language: 'Only sessions taught in this language.',
+      lang: 'The language of the file (header, statuses, sectors, country names); the caller’s otherwise.',
+      separator: 'CSV only: `,` (default) or `;` (what Excel expects in much of Europe).',
+    },
+    success: { status: 200, description: 'The file (`text/csv` here; `xlsx` and `pdf` as the description says).', mediaType: 'text/csv' },
+    errors: {
+      400: 'Unknown format or query parameter, a malformed date, or an unknown city, module or session (`errors` tells which).',
+      401: NEEDS_TOKEN,
+      403: 'The caller is neither an administrator nor a coordinator, or a coordinator asked for a country (or a city or session in one) outside their countries (`type` ends `outside-scope`).',
+    },
+  },
+
   // Meta.
   {
     operationId: 'getOpenApiDocument',
@@ -809,6 +938,9 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   SessionSchedule: scheduleInputSchema,
   SessionPatch: sessionPatchSchema,
   EnrolmentRequest: enrolmentInputSchema,
+  AttendanceBatch: attendanceBatchSchema,
+  CheckInCodeRequest: checkInCodeRequestSchema,
+  CheckInRequest: checkInRequestSchema,
   EnrolmentImport: enrolmentImportUploadSchema,
   ProgressMark: progressMarkSchema,
   ResourceUpload: resourceUploadSchema,

@@ -6,6 +6,7 @@
  * fails the test. The document itself leaves response objects open (document.ts), because the
  * contract lets fields be added (docs/api.md) and clients must tolerate them.
  */
+import { checkInCodeSchema, checkInResultSchema } from '../attendance/check-in-routes';
 import { z } from 'zod';
 import { enrolmentImportReportSchema } from '../enrolment/import-schemas';
 import { ACCOUNT_STATUSES, ROLES, SECTORS } from '../accounts/model';
@@ -294,6 +295,31 @@ export const enrolmentListSchema = pageOf(
   }),
 );
 
+// Attendance and the target.
+const attendanceStatus = z.enum(['present', 'late', 'excused', 'absent']);
+export const dayAttendanceSchema = z.strictObject({
+  sessionId: objectId,
+  day: z.number().int().min(1),
+  date: z.string(),
+  records: z.array(z.strictObject({ userId: objectId, status: attendanceStatus, note: z.string().nullable(), recordedAt: timestamp })),
+});
+export const sessionAttendanceSchema = z.strictObject({
+  sessionId: objectId,
+  days: z.array(z.strictObject({ day: z.number().int().min(1), date: z.string() })),
+  items: z.array(z.strictObject({ userId: objectId, days: z.array(attendanceStatus.nullable()).meta({ description: 'One status per day; null: not recorded.' }), trained: z.boolean() })),
+});
+const counts = z.record(z.string(), count);
+export const targetSchema = z.strictObject({
+  target: z.number().int().min(1),
+  trained: count.meta({ description: 'Distinct people trained: present (or late) on every day of at least one session, by the programme’s rule.' }),
+  byCountry: counts,
+  byCity: counts,
+  byCourse: counts,
+  bySector: counts,
+  byOrganisationType: counts,
+  updatedAt: timestamp,
+});
+
 /** `GET /openapi.json`: only its outline; the validators of OpenAPI check the rest. */
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal('3.1.0'),
@@ -337,6 +363,11 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   ScheduledSession: scheduledSessionSchema,
   SessionList: sessionListSchema,
   Enrolment: enrolmentSchema,
+  DayAttendance: dayAttendanceSchema,
+  CheckInCode: checkInCodeSchema,
+  CheckInResult: checkInResultSchema,
+  SessionAttendance: sessionAttendanceSchema,
+  Target: targetSchema,
   EnrolmentList: enrolmentListSchema,
   EnrolmentImportReport: enrolmentImportReportSchema,
 };

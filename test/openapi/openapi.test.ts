@@ -22,6 +22,7 @@ import { buildOpenApiDocument, JSON_TYPE, type OpenApiDocument, PROBLEM_TYPE, SE
 import { type Method, type Operation, OPERATIONS, TAGS } from '../../src/openapi/operations';
 import { problemSchema } from '../../src/openapi/responses';
 import { seedReferenceData } from '../../src/reference/seed';
+import { CheckInCode } from '../../src/attendance/check-in';
 import { TrainingSession } from '../../src/sessions/model';
 import { defaultDays } from '../../src/sessions/schedule';
 import { PROJECT_ROOT } from '../../src/version';
@@ -166,6 +167,29 @@ function importCsv(sessionId: string, options: { token?: string; file: Buffer })
   if (options.token) test = test.set('Authorization', `Bearer ${options.token}`);
   return test.attach('file', options.file, { filename: 'participants.csv', contentType: 'text/csv' });
 }
+let heldSessionId: string | undefined;
+/** A session held last winter (coordinators record past training), with the stakeholder enrolled. */
+async function heldSession(): Promise<string> {
+  if (!heldSessionId) {
+    const res = await call('post', '/sessions', { token: coordinator.token, body: sessionBody({ days: defaultDays('2026-02-02'), trainers: [await sessionTrainer()] }) }).expect(201);
+    heldSessionId = res.body.id as string;
+    await call('post', `/sessions/${heldSessionId}/enrolments`, { token: coordinator.token, body: { email: stakeholder.email } }).expect(201);
+  }
+  return heldSessionId;
+}
+let todaySessionId: string | undefined;
+/** A session whose day 1 is under way now (its days moved around the real clock), with the stakeholder enrolled: for check-in. */
+async function todaySession(): Promise<string> {
+  if (!todaySessionId) {
+    const res = await call('post', '/sessions', { token: coordinator.token, body: sessionBody({ days: defaultDays('2031-12-08'), trainers: [await sessionTrainer()] }) }).expect(201);
+    todaySessionId = res.body.id as string;
+    await call('post', `/sessions/${todaySessionId}/enrolments`, { token: coordinator.token, body: { email: stakeholder.email } }).expect(201);
+    const now = Date.now();
+    await TrainingSession.updateOne({ _id: todaySessionId }, { $set: { 'days.0.startsAt': new Date(now - 3_600_000), 'days.0.endsAt': new Date(now + 6 * 3_600_000) } });
+  }
+  return todaySessionId;
+}
+const openTodayCode = async () => (await call('post', `/sessions/${await todaySession()}/days/1/check-in-code`, { token: coordinator.token, body: {} }).expect(201)).body.code as string;
 /** The first open session (the 201 case makes one). */
 async function anySessionId(): Promise<string> {
   return String((await TrainingSession.findOne({ status: 'open' }).sort({ _id: 1 }).lean())!._id);
@@ -665,6 +689,15 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     401: [{ send: async () => call('get', `/sessions/${await anySessionId()}`, { token: BAD_TOKEN }) }],
     404: [{ send: () => call('get', `/sessions/${NO_SUCH_ID}`) }],
   },
+  exportAttendance: {
+    200: [{ send: () => call('get', '/reports/attendance?format=csv&separator=;', { token: admin.token }), check: (res) => expect(res.text).toMatch(/^\uFEFF?Session;/) }],
+    400: [{ send: () => call('get', '/reports/attendance?format=docx', { token: admin.token }) }],
+    401: [{ send: () => call('get', '/reports/attendance?format=csv') }],
+    403: [
+      { send: () => call('get', '/reports/attendance?format=csv', { token: stakeholder.token }) },
+      { send: () => call('get', '/reports/attendance?format=csv&country=BE', { token: coordinatorElsewhere.token }), check: endsWith('outside-scope') },
+    ],
+  },
   getSessionCalendar: {
     200: [{ send: async () => call('get', `/sessions/${await anySessionId()}.ics`), check: (res) => expect(res.text).toMatch(/^BEGIN:VCALENDAR\r\n/) }],
     401: [{ send: async () => call('get', `/sessions/${await anySessionId()}.ics`, { token: BAD_TOKEN }) }],
@@ -751,6 +784,64 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     ],
     413: [{ send: async () => importCsv(await importSession(), { token: coordinator.token, file: Buffer.concat([Buffer.from('name,email\n'), Buffer.alloc(2 * 1024 * 1024, 'a')]) }), check: endsWith('import-too-large') }],
     415: [{ send: async () => call('post', `/sessions/${await importSession()}/enrolments/import`, { token: coordinator.token, body: { file: 'name,email' } }) }],
+  },
+  recordAttendance: {
+    200: [{ send: async () => call('put', `/sessions/${await heldSession()}/days/1/attendance`, { token: coordinator.token, body: { records: [{ userId: stakeholder.id, status: 'present' }] } }), check: (res) => expect(res.body.records).toHaveLength(1) }],
+    400: [{ send: async () => call('put', `/sessions/${await heldSession()}/days/1/attendance`, { token: coordinator.token, body: { records: [{ userId: stakeholder.id, status: 'sleeping' }] } }) }],
+    401: [{ send: async () => call('put', `/sessions/${await heldSession()}/days/1/attendance`, { body: {} }) }],
+    403: [{ send: async () => call('put', `/sessions/${await heldSession()}/days/1/attendance`, { token: stakeholder.token, body: {} }) }],
+    404: [{ send: async () => call('put', `/sessions/${await heldSession()}/days/9/attendance`, { token: coordinator.token, body: { records: [{ userId: stakeholder.id, status: 'present' }] } }) }],
+    409: [{ send: async () => call('put', `/sessions/${await enrolmentSession()}/days/1/attendance`, { token: coordinator.token, body: { records: [{ userId: stakeholder.id, status: 'present' }] } }), check: endsWith('day-not-started') }],
+    413: [{ send: async () => call('put', `/sessions/${await heldSession()}/days/1/attendance`, { token: coordinator.token, raw: TOO_LARGE }) }],
+  },
+  getSessionAttendance: {
+    200: [{ send: async () => call('get', `/sessions/${await heldSession()}/attendance`, { token: coordinator.token }), check: (res) => expect(res.body.items[0]).toMatchObject({ userId: stakeholder.id, days: ['present', null], trained: false }) }],
+    401: [{ send: async () => call('get', `/sessions/${await heldSession()}/attendance`) }],
+    403: [{ send: async () => call('get', `/sessions/${await heldSession()}/attendance`, { token: stakeholder.token }) }],
+    404: [{ send: () => call('get', `/sessions/${NO_SUCH_ID}/attendance`, { token: admin.token }) }],
+  },
+  openCheckInCode: {
+    201: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in-code`, { token: coordinator.token, body: { minutes: 15 } }), check: (res) => expect(res.body.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/) }],
+    400: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in-code`, { token: coordinator.token, body: { minutes: 1 } }) }],
+    401: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in-code`, { body: {} }) }],
+    403: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in-code`, { token: stakeholder.token, body: {} }) }],
+    404: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/9/check-in-code`, { token: coordinator.token, body: {} }) }],
+    409: [{ send: async () => call('post', `/sessions/${await enrolmentSession()}/days/1/check-in-code`, { token: coordinator.token, body: {} }), check: endsWith('outside-day') }],
+    413: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in-code`, { token: coordinator.token, raw: TOO_LARGE }) }],
+  },
+  checkIn: {
+    200: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in`, { token: stakeholder.token, body: { code: await openTodayCode() } }), check: (res) => expect(res.body).toEqual({ status: 'present', already: false }) }],
+    400: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in`, { token: stakeholder.token, body: { code: 'not it' } }) }],
+    401: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in`, { body: { code: 'ABCDEF' } }) }],
+    403: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in`, { token: coordinator.token, body: { code: await openTodayCode() } }), check: endsWith('not-enrolled') }],
+    404: [{ send: () => call('post', `/sessions/${NO_SUCH_ID}/days/1/check-in`, { token: admin.token, body: { code: 'ABCDEF' } }) }],
+    409: [
+      {
+        send: async () => {
+          const code = await openTodayCode();
+          await CheckInCode.updateOne({ _id: `${await todaySession()}:0` }, { $set: { validUntil: new Date(Date.now() - 1000) } });
+          return call('post', `/sessions/${await todaySession()}/days/1/check-in`, { token: stakeholder.token, body: { code } });
+        },
+        check: endsWith('check-in-closed'),
+      },
+    ],
+    413: [{ send: async () => call('post', `/sessions/${await todaySession()}/days/1/check-in`, { token: stakeholder.token, raw: TOO_LARGE }) }],
+    429: [
+      {
+        send: async () => {
+          const impatient = await makePerson(['stakeholder']);
+          const path = `/sessions/${await todaySession()}/days/1/check-in`;
+          for (let attempt = 0; attempt < 10; attempt += 1) await call('post', path, { token: impatient.token, body: { code: 'ABCDEF' } }).expect(403);
+          return call('post', path, { token: impatient.token, body: { code: 'ABCDEF' } });
+        },
+      },
+    ],
+  },
+  getTarget: {
+    200: [{ send: () => call('get', '/stats/target', { token: coordinator.token }), check: (res) => expect(res.body.target).toBe(200) }],
+    400: [{ send: () => call('get', '/stats/target?colour=red', { token: coordinator.token }) }],
+    401: [{ send: () => call('get', '/stats/target') }],
+    403: [{ send: () => call('get', '/stats/target', { token: stakeholder.token }) }],
   },
   getOpenApiDocument: {
     200: [

@@ -164,6 +164,9 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/users/:id': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/api/v1/users/${id}`) },
   'PATCH /api/v1/users/:id': { expect: MANAGERS_IN_SCOPE, call: onTarget((id) => `/api/v1/users/${id}`, { status: 'disabled' }) },
   'GET /api/v1/audit-events': { expect: ADMINS },
+  // Exports: coordinators get their own countries' rows (the out-of-scope one an empty file), admins everything.
+  'GET /api/v1/reports/attendance': { expect: MANAGERS, call: () => ({ path: '/api/v1/reports/attendance?format=csv' }) },
+  'GET /reports/attendance': { expect: MANAGERS, call: () => ({ path: '/reports/attendance?format=csv' }) },
 
   // Courses (issue 4): the catalogue is public; writing is for trainers, coordinators and admins.
   // The writes target published versions (409, still "allowed") so nothing changes for the next person.
@@ -286,6 +289,21 @@ const MATRIX: Record<string, Entry> = {
   'POST /sessions/:id/edit': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/edit`, body: { title: 'x' } }) },
   'GET /sessions/:id/cancel': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/cancel` }) },
   'POST /sessions/:id/cancel': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession(true)}/cancel` }) },
+  'PUT /api/v1/sessions/:id/days/:day/attendance': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/days/1/attendance`, body: { records: [] } }) },
+  'GET /api/v1/sessions/:id/attendance': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/attendance` }) },
+  'GET /api/v1/stats/target': { expect: MANAGERS },
+  'GET /dashboard': { expect: MANAGERS },
+  'GET /sessions/:id/days/:day/roll-call': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/roll-call` }) },
+  'POST /sessions/:id/days/:day/roll-call': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/roll-call`, body: {} }) },
+  // Self check-in: the session's staff open a code (the matrix session is not today: 409, past the access rules);
+  // only people enrolled check in, and nobody is enrolled in a fresh session.
+  'POST /api/v1/sessions/:id/days/:day/check-in-code': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/days/1/check-in-code`, body: {} }) },
+  'POST /api/v1/sessions/:id/days/:day/check-in': { expect: { ...everyone('forbidden'), anonymous: 'sign-in' }, call: async () => ({ path: `/api/v1/sessions/${await matrixSession(true)}/days/1/check-in`, body: { code: 'AAAAAA' } }) },
+  'GET /sessions/:id/days/:day/check-in-code': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/check-in-code` }) },
+  'POST /sessions/:id/days/:day/check-in-code': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/check-in-code`, body: { minutes: '30' } }) },
+  'GET /check-in': { expect: SIGNED_IN },
+  'POST /check-in': { expect: { ...everyone('forbidden'), anonymous: 'sign-in' }, call: async () => ({ path: '/check-in', body: { session: await matrixSession(true), day: '1', code: 'AAAAAA' } }) },
+  'GET /sessions/:id/days/:day/sign-in-sheet.pdf': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/sign-in-sheet.pdf` }) },
   'PATCH /api/v1/sessions/:id': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}`, body: { capacity: 20 } }) },
   'POST /api/v1/sessions/:id/cancel': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession(true)}/cancel` }) },
 

@@ -33,6 +33,7 @@ async function sessionPage(req: Request, res: Response) {
     enrolmentOutcome: typeof req.query.enrolment === 'string' && (ENROLMENT_OUTCOMES as readonly string[]).includes(req.query.enrolment) ? req.query.enrolment : undefined,
     enrolmentOpen: session.status === 'open' && session.enrolmentDeadline.getTime() >= Date.now(),
     signedIn: Boolean(req.user),
+    checkInOutcome: typeof req.query['check-in'] === 'string' && ['present', 'late', 'excused'].includes(req.query['check-in']) ? req.query['check-in'] : undefined,
     venueBusy: req.query.warning === 'venue-busy',
   });
 }

@@ -1,0 +1,138 @@
+/**
+ * The roll call (issue 6, point 1): per session day, the enrolled people and their status.
+ * Recording is all or nothing for a batch (every person checked first), idempotent (the same
+ * status again changes nothing), possible from the day's start, and every change is kept in
+ * the trail. People enrolled after a day ended are not shown absent for it.
+ */
+import mongoose from 'mongoose';
+import { User } from '../accounts/model';
+import type { SessionUser } from '../accounts/session-user';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../http/errors';
+import { Enrolment } from '../enrolment/model';
+import { findSession, managesSession } from '../sessions/access';
+import type { TrainingSessionDocument } from '../sessions/model';
+import { Attendance, type AttendanceDocument, AttendanceChange, type AttendanceStatus } from './model';
+import { recountPerson } from './trained';
+
+export interface AttendanceInput {
+  userId: string;
+  status: AttendanceStatus;
+  note?: string | undefined;
+}
+
+export const attendanceId = (session: mongoose.Types.ObjectId, day: number, user: mongoose.Types.ObjectId | string) => `${String(session)}:${day}:${String(user)}`;
+
+/** The session and the 0-based day for a 1-based `:day`; 404 when there is no such day. */
+export async function sessionDay(sessionId: string, dayNumber: number): Promise<{ session: TrainingSessionDocument; day: number }> {
+  const session = await findSession(sessionId);
+  const day = dayNumber - 1;
+  if (!Number.isInteger(day) || day < 0 || day >= session.days.length) throw new NotFoundError('no such day in this session');
+  return { session, day };
+}
+
+/** When each enrolled person got their seat (the last time they became enrolled). */
+async function enrolledPeople(session: mongoose.Types.ObjectId) {
+  const enrolments = await Enrolment.find({ session, status: 'enrolled' }).lean();
+  return enrolments.map((enrolment) => ({
+    user: enrolment.user,
+    since: [...enrolment.history].reverse().find((change) => change.to === 'enrolled')?.at ?? enrolment.createdAt,
+  }));
+}
+
+export interface RollCallEntry {
+  userId: string;
+  name: string;
+  email: string;
+  organisation: string | null;
+  status: AttendanceStatus | null;
+  note: string | null;
+  /** Enrolled after this day ended: not expected that day, never shown absent. */
+  enrolledLater: boolean;
+}
+
+/** The day's list: everyone enrolled, by name, with their status or null (not recorded yet). */
+export async function rollCall(actor: SessionUser | undefined, sessionId: string, dayNumber: number) {
+  const { session, day } = await sessionDay(sessionId, dayNumber);
+  if (!managesSession(actor, session)) throw new ForbiddenError('only its trainers, coordinators of its country and administrators take the roll call');
+  const people = await enrolledPeople(session._id);
+  const [users, records] = await Promise.all([
+    User.find({ _id: mongoose.trusted({ $in: people.map((person) => person.user) }) }).select({ name: 1, email: 1, organisationName: 1 }).lean(),
+    Attendance.find({ session: session._id, day }).lean(),
+  ]);
+  const dayEnd = session.days[day]!.endsAt;
+  const entries: RollCallEntry[] = people.map((person) => {
+    const user = users.find((candidate) => candidate._id.equals(person.user));
+    const record = records.find((candidate) => candidate.user.equals(person.user));
+    return {
+      userId: String(person.user),
+      name: user?.name ?? '',
+      email: user?.email ?? '',
+      organisation: user?.organisationName ?? null,
+      status: record?.status ?? null,
+      note: record?.note ?? null,
+      enrolledLater: !record && person.since > dayEnd,
+    };
+  });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  return { session, day, entries, started: Date.now() >= session.days[day]!.startsAt.getTime() };
+}
+
+/**
+ * Records statuses for one day. 403 for anyone but the session's staff (check-in.ts records a
+ * person's own presence); 409 `day-not-started` before the day's start, `session-cancelled`;
+ * 400 naming anyone not enrolled — and then nothing of the batch is saved.
+ */
+export async function recordAttendance(
+  actor: SessionUser | undefined,
+  sessionId: string,
+  dayNumber: number,
+  inputs: AttendanceInput[],
+  options: { now?: Date; via?: 'roll-call' | 'check-in'; staffCheck?: boolean } = {},
+): Promise<AttendanceDocument[]> {
+  const now = options.now ?? new Date();
+  const { session, day } = await sessionDay(sessionId, dayNumber);
+  if (options.staffCheck !== false && !managesSession(actor, session)) throw new ForbiddenError('only its trainers, coordinators of its country and administrators take the roll call');
+  if (session.status === 'cancelled') throw new ConflictError('this session is cancelled', 'session-cancelled', [{ path: '', key: 'sessions:errors.session-cancelled' }]);
+  if (now < session.days[day]!.startsAt) {
+    throw new ConflictError('this day has not started yet', 'day-not-started', [{ path: 'day', key: 'attendance:errors.day-not-started' }]);
+  }
+  const enrolled = new Set((await enrolledPeople(session._id)).map((person) => String(person.user)));
+  const problems: FieldError[] = [];
+  const seen = new Set<string>();
+  inputs.forEach((input, index) => {
+    const id = input.userId.toLowerCase();
+    if (seen.has(id)) problems.push({ path: `records.${index}.userId`, key: 'attendance:errors.repeated', values: { user: input.userId } });
+    seen.add(id);
+  });
+  const strangers = inputs.map((input, index) => ({ input, index })).filter(({ input }) => !enrolled.has(input.userId.toLowerCase()));
+  if (strangers.length > 0) {
+    const known = await User.find({ _id: mongoose.trusted({ $in: strangers.map(({ input }) => input.userId).filter((id) => /^[a-f0-9]{24}$/i.test(id)) }) }).select({ name: 1, email: 1 }).lean();
+    for (const { input, index } of strangers) {
+      const person = known.find((candidate) => String(candidate._id) === input.userId.toLowerCase());
+      problems.push({ path: `records.${index}.userId`, key: 'attendance:errors.not-enrolled', values: { person: person ? `${person.name} <${person.email}>` : input.userId } });
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems, 'some people are not enrolled in this session');
+
+  const by = new mongoose.Types.ObjectId(actor!.id);
+  const changed: mongoose.Types.ObjectId[] = [];
+  for (const input of inputs) {
+    const user = new mongoose.Types.ObjectId(input.userId);
+    const _id = attendanceId(session._id, day, user);
+    const before = await Attendance.findById(_id).lean();
+    const note = input.note?.trim() || undefined;
+    if (before && before.status === input.status && (before.note ?? undefined) === note) continue;
+    await Attendance.updateOne(
+      { _id },
+      {
+        $set: { session: session._id, day, date: session.days[day]!.date, user, status: input.status, recordedBy: by, recordedAt: now, via: options.via ?? 'roll-call', ...(note ? { note } : {}) },
+        ...(note ? {} : { $unset: { note: 1 } }),
+      },
+      { upsert: true },
+    );
+    await AttendanceChange.create({ attendance: _id, session: session._id, day, user, from: before?.status ?? null, to: input.status, ...(note ? { note } : {}), by, at: now, via: options.via ?? 'roll-call' });
+    changed.push(user);
+  }
+  for (const user of changed) await recountPerson(user);
+  return Attendance.find({ session: session._id, day }).sort({ _id: 1 }).lean();
+}

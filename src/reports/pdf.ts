@@ -1,0 +1,200 @@
+/**
+ * PDF through pdfkit: landscape A4, a table whose header is repeated on every page, a totals
+ * block after the last row, and "page X of Y" on every page.
+ *
+ * "of Y" without buffering pages (pdfkit's `bufferPages` would keep the whole document in
+ * memory): every row is one line of a fixed height (longer text is cut with "…"), so the
+ * number of pages follows from the number of rows, counted before the first page is written.
+ * Each page is written out when the next one starts; the writer waits for the response to drain.
+ * pdfkit's per-word layout cache (a big saving: titles, cities, statuses repeat) would grow with
+ * every distinct word of the whole report, so it is emptied at each new page.
+ */
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { TFunction } from 'i18next';
+import PDFDocument from 'pdfkit';
+import { REPORT_COLUMNS, type ReportColumn, reportHeaders, rowTexts } from './columns';
+import type { ReportRow, ReportTotals } from './query';
+
+export const PDF_MEDIA_TYPE = 'application/pdf';
+
+const PAGE = { width: 841.89, height: 595.28 };
+const MARGIN = 24;
+const FONT_SIZE = 7;
+const HEADER_HEIGHT = 14;
+const ROW_HEIGHT = 11;
+const TITLE_HEIGHT = 44;
+const TABLE_BOTTOM = PAGE.height - 34;
+const FOOTER_Y = PAGE.height - 22;
+const TOTALS_HEIGHT = 14 + 4 * ROW_HEIGHT + 8;
+const CELL_PADDING = 2;
+const WIDTHS: Record<ReportColumn, number> = {
+  session: 95, modules: 100, city: 55, country: 50, date: 46, start: 26, end: 26, name: 80, email: 100, organisation: 85, sector: 60, status: 40, trained: 30,
+};
+
+/** How many rows fit on the first page (under the title) and on the others. */
+export const ROWS_FIRST_PAGE = Math.floor((TABLE_BOTTOM - (MARGIN + TITLE_HEIGHT) - HEADER_HEIGHT) / ROW_HEIGHT);
+export const ROWS_PER_PAGE = Math.floor((TABLE_BOTTOM - MARGIN - HEADER_HEIGHT) / ROW_HEIGHT);
+
+/** The number of pages of a report of `rows` rows, the totals block included. */
+export function pdfPageCount(rows: number): number {
+  let pages = 1;
+  let onLast = Math.min(rows, ROWS_FIRST_PAGE);
+  let top = MARGIN + TITLE_HEIGHT;
+  if (rows > ROWS_FIRST_PAGE) {
+    const rest = rows - ROWS_FIRST_PAGE;
+    pages += Math.ceil(rest / ROWS_PER_PAGE);
+    onLast = rest - (pages - 2) * ROWS_PER_PAGE;
+    top = MARGIN;
+  }
+  // An empty report has one line saying so.
+  const end = top + HEADER_HEIGHT + Math.max(onLast, 1) * ROW_HEIGHT;
+  return end + TOTALS_HEIGHT > TABLE_BOTTOM ? pages + 1 : pages;
+}
+
+/** A font that has the letters of all eleven languages (Greek, Czech…) when the system has one. */
+const FONT_CANDIDATES = [
+  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
+  ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'],
+  ['/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf', '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf'],
+] as const;
+function fonts(): { regular: string; bold: string } {
+  const fromEnv = process.env.REPORT_FONT;
+  if (fromEnv && existsSync(fromEnv)) return { regular: fromEnv, bold: process.env.REPORT_FONT_BOLD && existsSync(process.env.REPORT_FONT_BOLD) ? process.env.REPORT_FONT_BOLD : fromEnv };
+  const found = FONT_CANDIDATES.find(([regular, bold]) => existsSync(regular) && existsSync(bold));
+  // The standard fonts know only Western European letters (WinAnsi).
+  return found ? { regular: found[0], bold: found[1] } : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+}
+
+export interface PdfOptions {
+  t: TFunction;
+  lang: string;
+  /** Counted before writing: the pages are numbered "of Y" from it. */
+  expectedRows: number;
+  /** Filled in while the rows pass (countingTotals), read for the totals block. */
+  totals: ReportTotals;
+  period: { from?: string | undefined; to?: string | undefined };
+  now?: Date;
+}
+
+export async function writePdf(rows: AsyncIterable<ReportRow>, out: Writable, options: PdfOptions): Promise<void> {
+  const { t } = options;
+  const texts = rowTexts(t);
+  const headers = reportHeaders(t);
+  const numbers = new Intl.NumberFormat(options.lang);
+  const pages = pdfPageCount(options.expectedRows);
+  const font = fonts();
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', autoFirstPage: false, bufferPages: false, info: { Title: String(t('reports:pdf.title')) } } as PDFKit.PDFDocumentOptions);
+  doc.registerFont('body', font.regular);
+  doc.registerFont('bold', font.bold);
+  const finished = new Promise<void>((resolve, reject) => {
+    out.once('finish', resolve);
+    out.once('close', resolve);
+    out.once('error', reject);
+  });
+  doc.pipe(out);
+
+  let page = 0;
+  let y = 0;
+
+  /** `text` cut with "…" to fit `width` at the current font. */
+  const fit = (raw: string, width: number): string => {
+    const text = raw.replace(/\s+/g, ' ');
+    if (!text || doc.widthOfString(text) <= width) return text;
+    let low = 0;
+    let high = text.length;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (doc.widthOfString(`${text.slice(0, middle)}…`) <= width) low = middle;
+      else high = middle - 1;
+    }
+    return `${text.slice(0, low)}…`;
+  };
+
+  const drawRow = (cells: string[], height: number, bold: boolean) => {
+    doc.font(bold ? 'bold' : 'body').fontSize(FONT_SIZE);
+    let x = MARGIN;
+    REPORT_COLUMNS.forEach((column, index) => {
+      const width = WIDTHS[column];
+      doc.text(fit(cells[index] ?? '', width - 2 * CELL_PADDING), x + CELL_PADDING, y + (height - FONT_SIZE) / 2 - 1, { lineBreak: false });
+      x += width;
+    });
+    y += height;
+  };
+
+  const drawHeader = () => {
+    doc.rect(MARGIN, y, PAGE.width - 2 * MARGIN, HEADER_HEIGHT).fill('#e6e6e6');
+    doc.fillColor('black');
+    drawRow(headers, HEADER_HEIGHT, true);
+    doc.moveTo(MARGIN, y).lineTo(PAGE.width - MARGIN, y).lineWidth(0.5).stroke();
+  };
+
+  /** Lets the response take what was written before going on: memory stays flat. */
+  const relieve = async () => {
+    while (doc.readableLength > 1 << 20 || out.writableNeedDrain) {
+      if (out.destroyed) throw new Error('the client went away');
+      if (out.writableNeedDrain) await once(out, 'drain');
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  /** pdfkit keeps the fonts it made in `_fontFamilies`; each has a `layoutCache` of words. */
+  const forgetLayouts = () => {
+    const families = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies ?? {};
+    for (const family of Object.values(families)) if (family.layoutCache) family.layoutCache = Object.create(null) as Record<string, unknown>;
+  };
+
+  const newPage = async (withTable: boolean) => {
+    if (page > 0) await relieve();
+    forgetLayouts();
+    doc.addPage({ size: 'A4', layout: 'landscape', margins: { top: MARGIN, bottom: 0, left: MARGIN, right: MARGIN } });
+    page += 1;
+    doc.font('body').fontSize(FONT_SIZE).fillColor('#555555');
+    doc.text(String(t('reports:pdf.page', { page: numbers.format(page), pages: numbers.format(Math.max(pages, page)) })), MARGIN, FOOTER_Y, { width: PAGE.width - 2 * MARGIN, align: 'right', lineBreak: false });
+    doc.fillColor('black');
+    y = MARGIN;
+    if (page === 1) {
+      doc.font('bold').fontSize(14).text(String(t('reports:pdf.title')), MARGIN, y, { lineBreak: false });
+      const anyDate = String(t('reports:pdf.any-date'));
+      const period = String(t('reports:pdf.period', { from: options.period.from ?? anyDate, to: options.period.to ?? anyDate }));
+      const generated = String(t('reports:pdf.generated', { date: new Intl.DateTimeFormat(options.lang, { dateStyle: 'long' }).format(options.now ?? new Date()) }));
+      doc.font('body').fontSize(8).text(`${period} · ${generated}`, MARGIN, y + 20, { lineBreak: false });
+      y += TITLE_HEIGHT;
+    }
+    if (withTable) drawHeader();
+  };
+
+  await newPage(true);
+  let written = 0;
+  for await (const row of rows) {
+    if (y + ROW_HEIGHT > TABLE_BOTTOM) await newPage(true);
+    const text = texts(row);
+    if (written % 2 === 1) doc.rect(MARGIN, y, PAGE.width - 2 * MARGIN, ROW_HEIGHT).fill('#f5f5f5').fillColor('black');
+    drawRow(REPORT_COLUMNS.map((column) => text[column]), ROW_HEIGHT, false);
+    written += 1;
+  }
+  if (written === 0) {
+    doc.font('body').fontSize(FONT_SIZE).text(String(t('reports:pdf.empty')), MARGIN + CELL_PADDING, y + 2, { lineBreak: false });
+    y += ROW_HEIGHT;
+  }
+
+  if (y + TOTALS_HEIGHT > TABLE_BOTTOM) await newPage(false);
+  y += 8;
+  const { totals } = options;
+  doc.font('bold').fontSize(9).text(String(t('reports:pdf.totals')), MARGIN, y, { lineBreak: false });
+  y += 14;
+  const lines = [
+    t('reports:pdf.rows', { count: totals.rows }),
+    t('reports:pdf.people', { count: totals.people }),
+    t('reports:pdf.trained-people', { count: totals.trained }),
+    t('reports:pdf.by-status', totals.byStatus),
+  ];
+  doc.font('body').fontSize(8);
+  for (const line of lines) {
+    doc.text(String(line), MARGIN, y, { lineBreak: false });
+    y += ROW_HEIGHT;
+  }
+  doc.end();
+  await finished;
+}
