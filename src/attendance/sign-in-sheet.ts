@@ -8,6 +8,7 @@
  * A sheet is small (a session holds at most 500 people), so pdfkit buffers its pages and
  * numbers them at the end.
  */
+import { fitText } from '../pdf/fit';
 import { existsSync } from 'node:fs';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { TFunction } from 'i18next';
@@ -103,19 +104,7 @@ export async function signInSheetPdf(input: SignInSheetInput): Promise<Buffer> {
     { text: String(t('attendance:sign-in-sheet.trainers', { names: input.trainerNames.join(', ') || '—' })), size: 9 },
   ];
 
-  /** `text` cut with "…" to fit `width` at the current font. */
-  const fit = (raw: string, width: number): string => {
-    const text = raw.replace(/\s+/g, ' ').trim();
-    if (!text || doc.widthOfString(text) <= width) return text;
-    let low = 0;
-    let high = text.length;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (doc.widthOfString(`${text.slice(0, middle)}…`) <= width) low = middle;
-      else high = middle - 1;
-    }
-    return `${text.slice(0, low)}…`;
-  };
+  const fit = (raw: string, width: number) => fitText(doc, raw, width);
 
   let y = MARGIN;
 
