@@ -13,11 +13,9 @@
  * the others wait with positions 1..N−seats, contiguous, in the order of their wait tickets.
  * Not part of the jest suite.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { openBenchDatabase } from './database';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApiToken } from '../src/accounts/api-token';
@@ -25,15 +23,11 @@ import { User } from '../src/accounts/model';
 import { toSessionUser } from '../src/accounts/session-user';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { importModules } from '../src/courses/import';
-import { type LocalDatabase, openDatabase, TOOLS_DIR } from '../src/db';
-import { startLocalDatabase } from '../src/db/local-server';
 import { WaitClaim } from '../src/enrolment/model';
 import { createI18n } from '../src/i18n';
 import { createLogger } from '../src/logger';
 import { createMailer } from '../src/mail/mailer';
 import { activeSessionMails, stopSessionMails } from '../src/notifications/session-mails';
-import { seedReferenceData } from '../src/reference/seed';
 import { TrainingSession } from '../src/sessions/model';
 import { defaultDays, scheduleSession } from '../src/sessions/schedule';
 
@@ -106,28 +100,9 @@ interface ListItem {
 }
 
 async function main(): Promise<number> {
-  const log = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'warn', pretty: false });
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'liaise-bench-'));
-  let local: LocalDatabase | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    local = await startLocalDatabase({
-      dataDir: path.join(workDir, 'db'),
-      toolsDir: TOOLS_DIR,
-      ferretdbPath: process.env.FERRETDB_PATH,
-      prefer: (process.env.LOCAL_DATABASE as 'auto' | 'mongodb' | 'ferretdb' | undefined) ?? 'ferretdb',
-      log,
-    });
-    uri = local.uri;
-  }
-  const dbName = `bench_enrolment_${randomBytes(3).toString('hex')}`;
-  const database = openDatabase({ uri, dbName, log });
+  const { database, workDir, log, close } = await openBenchDatabase('enrolment');
   let server: Server | undefined;
   try {
-    await database.whenConnected();
-    console.log(`database: ${local?.description ?? 'MONGODB_URI'} (${dbName})`);
-    await seedReferenceData();
-    await importModules();
 
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -137,7 +112,7 @@ async function main(): Promise<number> {
       DATA_DIR: path.join(workDir, 'data'),
     });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, isProduction: false, log });
-    const app = createApp({ config, log: createLogger({ level: 'silent', pretty: false }), database, i18n: await createI18n(), mailer });
+    const app = createApp({ config, log: createLogger({ level: process.env.BENCH_APP_LOG ?? 'silent', pretty: false }), database, i18n: await createI18n(), mailer });
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
@@ -235,9 +210,7 @@ async function main(): Promise<number> {
     agent.destroy();
     if (server) await new Promise((resolve) => server!.close(resolve));
     if (mongoose.connection.db) await mongoose.connection.db.dropDatabase().catch(() => undefined);
-    await database.close().catch(() => undefined);
-    await local?.stop().catch(() => undefined);
-    rmSync(workDir, { recursive: true, force: true });
+    await close();
   }
 }
 

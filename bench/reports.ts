@@ -13,11 +13,9 @@
  * the same run, the raw cursor read rate and the rate of the enriched rows without any writer.
  * Server and client share this process: the client only counts bytes. Not part of the jest suite.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { openBenchDatabase } from './database';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -27,14 +25,10 @@ import { SECTORS, User } from '../src/accounts/model';
 import { Attendance, ATTENDANCE_STATUSES, TrainedPerson } from '../src/attendance/model';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { importModules } from '../src/courses/import';
-import { type LocalDatabase, openDatabase, TOOLS_DIR } from '../src/db';
-import { startLocalDatabase } from '../src/db/local-server';
 import { createI18n } from '../src/i18n';
 import { createLogger } from '../src/logger';
 import { createMailer } from '../src/mail/mailer';
 import { stopSessionMails } from '../src/notifications/session-mails';
-import { seedReferenceData } from '../src/reference/seed';
 import { attendanceCursor, reportRows } from '../src/reports/query';
 import { TrainingSession } from '../src/sessions/model';
 
@@ -184,28 +178,9 @@ async function seed(): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const log = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'warn', pretty: false });
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'liaise-bench-'));
-  let local: LocalDatabase | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    local = await startLocalDatabase({
-      dataDir: path.join(workDir, 'db'),
-      toolsDir: TOOLS_DIR,
-      ferretdbPath: process.env.FERRETDB_PATH,
-      prefer: (process.env.LOCAL_DATABASE as 'auto' | 'mongodb' | 'ferretdb' | undefined) ?? 'ferretdb',
-      log,
-    });
-    uri = local.uri;
-  }
-  const dbName = `bench_reports_${randomBytes(3).toString('hex')}`;
-  const database = openDatabase({ uri, dbName, log });
+  const { database, workDir, log, close } = await openBenchDatabase('reports');
   let server: Server | undefined;
   try {
-    await database.whenConnected();
-    console.log(`database: ${local?.description ?? 'MONGODB_URI'} (${dbName})`);
-    await seedReferenceData();
-    await importModules();
 
     const seeding = await measured(seed);
     const count = await Attendance.countDocuments();
@@ -275,9 +250,7 @@ async function main(): Promise<number> {
     stopSessionMails();
     if (server) await new Promise((resolve) => server!.close(resolve));
     if (mongoose.connection.db) await mongoose.connection.db.dropDatabase().catch(() => undefined);
-    await database.close().catch(() => undefined);
-    await local?.stop().catch(() => undefined);
-    rmSync(workDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -141,7 +141,7 @@ export async function seedDemo(args: DemoArgs, now: Date = new Date()): Promise<
   await seedReferenceData();
   const courses = await publishedCourses();
   if (courses.length === 0) throw new Error('no published module: check the modules/ folder (npm run modules:import)');
-  await Promise.all([enrolmentIndexesReady(), User.init(), Attendance.init(), TrainedPerson.init()]);
+  await Promise.all([enrolmentIndexesReady(), User.createIndexes(), Attendance.createIndexes(), TrainedPerson.createIndexes()]);
   step('reference data, modules, indexes');
 
   const removed = await removeDemoRun(args.run);

@@ -9,6 +9,7 @@
  * pdfkit's per-word layout cache (a big saving: titles, cities, statuses repeat) would grow with
  * every distinct word of the whole report, so it is emptied at each new page.
  */
+import { fitText } from '../pdf/fit';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -98,19 +99,7 @@ export async function writePdf(rows: AsyncIterable<ReportRow>, out: Writable, op
   let page = 0;
   let y = 0;
 
-  /** `text` cut with "…" to fit `width` at the current font. */
-  const fit = (raw: string, width: number): string => {
-    const text = raw.replace(/\s+/g, ' ');
-    if (!text || doc.widthOfString(text) <= width) return text;
-    let low = 0;
-    let high = text.length;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (doc.widthOfString(`${text.slice(0, middle)}…`) <= width) low = middle;
-      else high = middle - 1;
-    }
-    return `${text.slice(0, low)}…`;
-  };
+  const fit = (raw: string, width: number) => fitText(doc, raw, width);
 
   const drawRow = (cells: string[], height: number, bold: boolean) => {
     doc.font(bold ? 'bold' : 'body').fontSize(FONT_SIZE);
