@@ -43,9 +43,9 @@ export function chartGeometry(points: Array<{ month: string; cumulative: number 
   };
 }
 
-const sorted = (counts: Record<string, number>, label: (key: string) => string) =>
+const sorted = (counts: Record<string, number>, label: (key: string) => string, notGiven: string) =>
   Object.entries(counts)
-    .map(([key, count]) => ({ key, label: label(key), count }))
+    .map(([key, count]) => ({ key, label: key === 'unknown' ? notGiven : label(key), count }))
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 
 async function dashboard(req: Request, res: Response) {
@@ -77,11 +77,11 @@ async function dashboard(req: Request, res: Response) {
     months,
     chart: chartGeometry(months, stats.target),
     breakdowns: [
-      { id: 'country', rows: sorted(stats.byCountry, label.country) },
-      { id: 'city', rows: sorted(stats.byCity, label.city) },
-      { id: 'course', rows: sorted(stats.byCourse, label.course) },
-      { id: 'sector', rows: sorted(stats.bySector, label.sector) },
-      { id: 'organisation-type', rows: sorted(stats.byOrganisationType, label.type) },
+      { id: 'country', rows: sorted(stats.byCountry, label.country, req.t('dashboard:not-given')) },
+      { id: 'city', rows: sorted(stats.byCity, label.city, req.t('dashboard:not-given')) },
+      { id: 'course', rows: sorted(stats.byCourse, label.course, req.t('dashboard:not-given')) },
+      { id: 'sector', rows: sorted(stats.bySector, label.sector, req.t('dashboard:not-given')) },
+      { id: 'organisation-type', rows: sorted(stats.byOrganisationType, label.type, req.t('dashboard:not-given')) },
     ],
     upcoming: upcoming.map((session) => {
       const view = sessionForPage(session, names, lang);

@@ -13,7 +13,8 @@ const scoped = (countries: Scope) => (countries === undefined ? {} : { country: 
 
 async function countBy(field: 'country' | 'city' | 'sector' | 'organisationType', countries: Scope): Promise<Record<string, number>> {
   const rows = await TrainedPerson.aggregate<{ _id: string | null; n: number }>([{ $match: { trained: true, ...scoped(countries) } }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]);
-  return Object.fromEntries(rows.filter((row) => row._id).map((row) => [row._id!, row.n]));
+  // People whose account does not say (no sector, no organisation) are counted too, under `unknown`.
+  return Object.fromEntries(rows.map((row) => [row._id || 'unknown', row.n]));
 }
 
 async function countByCourse(countries: Scope): Promise<Record<string, number>> {
