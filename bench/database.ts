@@ -1,6 +1,7 @@
 /**
  * A throwaway database for a benchmark: MONGODB_URI when given, else an embedded FerretDB in a
  * temporary folder; seeded with the reference data and the modules; removed by `close()`.
+ * Also the command-line options the benchmarks share.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,20 @@ import { type Database, type LocalDatabase, openDatabase, TOOLS_DIR } from '../s
 import { startLocalDatabase } from '../src/db/local-server';
 import { createLogger } from '../src/logger';
 import { seedReferenceData } from '../src/reference/seed';
+
+/** `--name N` or `--name=N` on the command line: a whole number of at least 1, else `fallback`. */
+export function numberOption(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const inline = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  const raw = inline ? inline.split('=')[1] : index >= 0 ? process.argv[index + 1] : undefined;
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a whole number of at least 1 (got ${raw})`);
+    process.exit(2);
+  }
+  return value;
+}
 
 export interface BenchDatabase {
   database: Database;

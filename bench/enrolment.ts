@@ -13,7 +13,7 @@
  * the others wait with positions 1..N−seats, contiguous, in the order of their wait tickets.
  * Not part of the jest suite.
  */
-import { openBenchDatabase } from './database';
+import { numberOption as option, openBenchDatabase } from './database';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -30,19 +30,6 @@ import { createMailer } from '../src/mail/mailer';
 import { activeSessionMails, stopSessionMails } from '../src/notifications/session-mails';
 import { TrainingSession } from '../src/sessions/model';
 import { defaultDays, scheduleSession } from '../src/sessions/schedule';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const inline = process.argv.find((arg) => arg.startsWith(`--${name}=`));
-  const raw = inline ? inline.split('=')[1] : index >= 0 ? process.argv[index + 1] : undefined;
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a whole number of at least 1 (got ${raw})`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const N = option('n', 500);
 const SEATS = option('seats', 20);

@@ -13,7 +13,7 @@
  * the same run, the raw cursor read rate and the rate of the enriched rows without any writer.
  * Server and client share this process: the client only counts bytes. Not part of the jest suite.
  */
-import { openBenchDatabase } from './database';
+import { numberOption as option, openBenchDatabase } from './database';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -31,19 +31,6 @@ import { createMailer } from '../src/mail/mailer';
 import { stopSessionMails } from '../src/notifications/session-mails';
 import { attendanceCursor, reportRows } from '../src/reports/query';
 import { TrainingSession } from '../src/sessions/model';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const inline = process.argv.find((arg) => arg.startsWith(`--${name}=`));
-  const raw = inline ? inline.split('=')[1] : index >= 0 ? process.argv[index + 1] : undefined;
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a whole number of at least 1 (got ${raw})`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const ROWS = option('rows', 100_000);
 /** Two days per session, 1,250 people a day: 2,500 rows a session. */

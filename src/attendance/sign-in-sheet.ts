@@ -9,7 +9,7 @@
  * numbers them at the end.
  */
 import { fitText } from '../pdf/fit';
-import { existsSync } from 'node:fs';
+import { pdfFonts } from '../pdf/fonts';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { TFunction } from 'i18next';
 import mongoose from 'mongoose';
@@ -33,17 +33,6 @@ const TABLE_BOTTOM = PAGE.height - 48;
 const COLUMNS = { number: 24, name: 170, organisation: 150 } as const;
 const SIGNATURE_WIDTH = CONTENT_WIDTH - COLUMNS.number - COLUMNS.name - COLUMNS.organisation;
 
-const FONT_CANDIDATES = [
-  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
-  ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'],
-  ['/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf', '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf'],
-] as const;
-
-/** A font with Greek and Central European letters when the system has one; else the standard (WinAnsi) one. */
-function fonts(): { regular: string; bold: string } {
-  const found = FONT_CANDIDATES.find(([regular, bold]) => existsSync(regular) && existsSync(bold));
-  return found ? { regular: found[0], bold: found[1] } : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
-}
 
 export interface SignInSheetPerson {
   name: string;
@@ -75,7 +64,7 @@ export async function signInSheetPdf(input: SignInSheetInput): Promise<Buffer> {
   const { session, day, people, t } = input;
   const lang = session.language;
   const theDay = session.days[day]!;
-  const font = fonts();
+  const font = pdfFonts();
   const doc = new PDFDocument({ size: 'A4', layout: 'portrait', margin: MARGIN, bufferPages: true, autoFirstPage: false, info: { Title: `${String(t('attendance:sign-in-sheet.title'))} — ${session.title}` } });
   doc.registerFont('body', font.regular);
   doc.registerFont('bold', font.bold);

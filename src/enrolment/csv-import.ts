@@ -21,12 +21,11 @@ import { type AccountsContext, insertUser } from '../accounts/service';
 import type { SessionUser } from '../accounts/session-user';
 import { hashPassword } from '../accounts/passwords';
 import { newSecret } from '../accounts/tokens';
-import { actorOf, recordAudit } from '../audit/service';
 import { AppError, type FieldError, ForbiddenError, ValidationError } from '../http/errors';
 import { FALLBACK_LANGUAGE, isSupportedLanguage, LANGUAGE_AUTONYMS, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { findOrganisation } from '../reference/service';
 import { findSession, managesSession } from '../sessions/access';
-import { sendInvitation } from '../users/invitation';
+import { auditCreated } from '../users/creation';
 import { EnrolmentConflictError } from './errors';
 import { enrol } from './service';
 
@@ -446,17 +445,7 @@ async function createInvitedAccount(
     if (!existing) throw error;
     return { account: existing, existed: true };
   }
-  const target = { type: 'user' as const, id: String(created._id), label: created.email };
-  await recordAudit({
-    actor: actorOf(actor),
-    action: 'user.created',
-    target,
-    before: {},
-    after: { email: created.email, name: created.name, roles: created.roles, country: created.country },
-    requestId,
-  });
-  const invitationSent = await sendInvitation(context, actor, created);
-  if (invitationSent) await recordAudit({ actor: actorOf(actor), action: 'user.invitation-sent', target, before: {}, after: {}, requestId });
+  const { sent: invitationSent } = await auditCreated(context, actor, created, requestId, { invite: true });
   return { account: created, invitationSent };
 }
 

@@ -10,8 +10,8 @@
  * every distinct word of the whole report, so it is emptied at each new page.
  */
 import { fitText } from '../pdf/fit';
+import { pdfFonts } from '../pdf/fonts';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { TFunction } from 'i18next';
 import PDFDocument from 'pdfkit';
@@ -54,19 +54,6 @@ export function pdfPageCount(rows: number): number {
   return end + TOTALS_HEIGHT > TABLE_BOTTOM ? pages + 1 : pages;
 }
 
-/** A font that has the letters of all eleven languages (Greek, Czech…) when the system has one. */
-const FONT_CANDIDATES = [
-  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
-  ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'],
-  ['/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf', '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf'],
-] as const;
-function fonts(): { regular: string; bold: string } {
-  const fromEnv = process.env.REPORT_FONT;
-  if (fromEnv && existsSync(fromEnv)) return { regular: fromEnv, bold: process.env.REPORT_FONT_BOLD && existsSync(process.env.REPORT_FONT_BOLD) ? process.env.REPORT_FONT_BOLD : fromEnv };
-  const found = FONT_CANDIDATES.find(([regular, bold]) => existsSync(regular) && existsSync(bold));
-  // The standard fonts know only Western European letters (WinAnsi).
-  return found ? { regular: found[0], bold: found[1] } : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
-}
 
 export interface PdfOptions {
   t: TFunction;
@@ -85,7 +72,7 @@ export async function writePdf(rows: AsyncIterable<ReportRow>, out: Writable, op
   const headers = reportHeaders(t);
   const numbers = new Intl.NumberFormat(options.lang);
   const pages = pdfPageCount(options.expectedRows);
-  const font = fonts();
+  const font = pdfFonts();
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', autoFirstPage: false, bufferPages: false, info: { Title: String(t('reports:pdf.title')) } } as PDFKit.PDFDocumentOptions);
   doc.registerFont('body', font.regular);
   doc.registerFont('bold', font.bold);

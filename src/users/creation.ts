@@ -1,3 +1,4 @@
+import type { UserDocument } from '../accounts/model';
 import type { SessionUser } from '../accounts/session-user';
 import { passwordFieldErrors } from '../accounts/password-policy';
 import { hashPassword } from '../accounts/passwords';
@@ -60,19 +61,8 @@ export async function createUserByStaff(
     passwordHash: await hashPassword(input.password ?? newSecret()),
     emailVerifiedAt: new Date(),
   });
-  const target = { type: 'user' as const, id: String(created._id), label: created.email };
-  await recordAudit({
-    actor: actorOf(acting),
-    action: 'user.created',
-    target,
-    before: {},
-    after: { email: created.email, name: created.name, roles: created.roles, country: created.country },
-    requestId: options.requestId,
-  });
-  if (input.password) return { user: toUserView(created) };
-  const invitationSent = await sendInvitation(context, acting, created);
-  if (invitationSent) await recordAudit({ actor: actorOf(acting), action: 'user.invitation-sent', target, before: {}, after: {}, requestId: options.requestId });
-  return { user: toUserView(created), invitationSent };
+  const invitation = await auditCreated(context, acting, created, options.requestId, { invite: !input.password });
+  return input.password ? { user: toUserView(created) } : { user: toUserView(created), invitationSent: invitation.sent };
 }
 
 /** Sends a new invitation link (the earlier one stops working), e.g. after a failed mail. */
@@ -97,4 +87,31 @@ export async function resendInvitation(
     });
   }
   return sent;
+}
+
+/**
+ * What follows the creation of an account by someone else (here, and the participants' CSV
+ * import): the audit entry, and for an account without a password the invitation to choose
+ * one, audited when it went out.
+ */
+export async function auditCreated(
+  context: AccountsContext,
+  acting: SessionUser,
+  created: UserDocument,
+  requestId: string | undefined,
+  options: { invite: boolean },
+): Promise<{ sent: boolean }> {
+  const target = { type: 'user' as const, id: String(created._id), label: created.email };
+  await recordAudit({
+    actor: actorOf(acting),
+    action: 'user.created',
+    target,
+    before: {},
+    after: { email: created.email, name: created.name, roles: created.roles, country: created.country },
+    requestId,
+  });
+  if (!options.invite) return { sent: false };
+  const sent = await sendInvitation(context, acting, created);
+  if (sent) await recordAudit({ actor: actorOf(acting), action: 'user.invitation-sent', target, before: {}, after: {}, requestId });
+  return { sent };
 }

@@ -108,15 +108,14 @@ export async function removeFromRoster(req: Request, res: Response) {
   res.redirect(303, `/sessions/${String(session._id)}/roster?done=removed`);
 }
 
-/** Cells a spreadsheet would run as a formula start with a quote instead (CSV injection). */
-const safeCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 export async function rosterCsv(req: Request, res: Response) {
   const session = await staffSession(req);
   const people = await listEnrolments(req.user!, String(session._id));
   const header = ['name', 'email', 'organisation', 'sector', 'status', 'position'].map((column) => req.t(`sessions:roster.csv.${column}`));
-  const rows = people.map((person) => [person.name, person.email, person.organisation ?? '', person.sector ?? '', req.t(`sessions:roster.status.${person.status}`), person.position ?? ''].map((cell) => safeCell(String(cell))));
-  const csv = stringify([header, ...rows], { record_delimiter: 'windows' });
+  const rows = people.map((person) => [person.name, person.email, person.organisation ?? '', person.sector ?? '', req.t(`sessions:roster.status.${person.status}`), person.position ?? ''].map(String));
+  // escape_formulas: a cell a spreadsheet would run as a formula (=, +, -, @) starts with a quote instead.
+  const csv = stringify([header, ...rows], { record_delimiter: 'windows', escape_formulas: true });
   const name = `roster-${session.days[0]!.date}-${String(session._id).slice(-6)}.csv`;
   res.type('text/csv; charset=utf-8').attachment(name).send(`\uFEFF${csv}`);
 }
