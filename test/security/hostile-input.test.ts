@@ -9,6 +9,14 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { User } from '../../src/accounts/model';
 import { seedReferenceData } from '../../src/reference/seed';
+import { Attendance } from '../../src/attendance/model';
+import { importModules } from '../../src/courses/import';
+import { CourseVersion } from '../../src/courses/model';
+import { startDraft } from '../../src/courses/versions';
+import { enrol } from '../../src/enrolment/service';
+import { TrainingSession } from '../../src/sessions/model';
+import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
+import { actor } from '../support/course-authors';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { createTargetAccount, PERSONA_PASSWORD, type SignedInPersona, signInPersona } from '../support/personas';
@@ -146,6 +154,36 @@ describe('forms', () => {
     expect(refusedAsInvalid).toBeGreaterThan(tried / 4);
     await everyStoredValueIsText();
   });
+});
+
+describe('forms of courses, sessions and attendance', () => {
+  it('survive hostile values in every field: lesson editor, new lesson, changelog, session form, roster, roll call', async () => {
+    await importModules();
+    const acting = { ...actor(['admin']), id: admin.userId!, name: 'admin' };
+    const draft = await startDraft(acting, 'schools');
+    const key = draft.lessons[0]!.key;
+    const trainer = await User.create({ email: 'sweep-trainer@example.org', name: 'Sweep Trainer', passwordHash: 'x', roles: ['trainer'], country: 'BE', emailVerifiedAt: new Date() });
+    const { session } = await scheduleSession(acting, { title: 'Swept', courses: ['awareness'], language: 'fr', city: 'be-brussels', venue: { name: 'Hôtel de Ville', address: 'Grand-Place 1' }, days: defaultDays('2026-02-02'), capacity: 10, trainers: [String(trainer._id)] }, new Date('2026-01-01'));
+    await enrol(acting, String(session._id), { userId: targetId });
+    const id = String(session._id);
+    const { failures, tried } = await sweep(admin.agent, [
+      `/authoring/schools/versions/${draft.version}/lessons/${key}?content=en`,
+      `/authoring/schools/versions/${draft.version}/lessons/new`,
+      `/authoring/schools/versions/${draft.version}/changelog`,
+      '/sessions/new',
+      `/sessions/${id}/edit`,
+      `/sessions/${id}/roster`,
+      `/sessions/${id}/days/1/roll-call`,
+    ]);
+    expect(tried).toBeGreaterThan(200);
+    expect(failures).toEqual([]);
+    await everyStoredValueIsText();
+    // Titles, bodies and statuses are still text: no operator or array was stored anywhere.
+    const stored = (await CourseVersion.findById(draft._id).lean())!;
+    for (const lesson of stored.lessons) for (const text of Object.values(lesson.content)) expect(typeof text!.body).toBe('string');
+    for (const saved of await TrainingSession.find().lean()) expect(typeof saved.title).toBe('string');
+    for (const record of await Attendance.find().lean()) expect(['present', 'late', 'excused', 'absent']).toContain(record.status);
+  }, 300_000);
 });
 
 describe('the JSON API', () => {
