@@ -1,7 +1,8 @@
 /**
  * The roll call on the web (issue 6, point 1): one tap per person on a phone, "mark all
  * present", a note each; a plain form that works without JavaScript. The trail of changes is
- * shown under it.
+ * shown under it. With JavaScript (views/assets/roll-call.js) each change is posted to the same
+ * address at once, asking for JSON: the answer says what was saved or why not, localised.
  */
 import { type Request, type Response, Router } from 'express';
 import mongoose from 'mongoose';
@@ -20,6 +21,8 @@ const dayOf = (req: Request) => {
   return Number.isInteger(day) && day >= 1 && day <= 31 ? day : 0;
 };
 
+const countByStatus = (statuses: Array<AttendanceStatus | null>) => Object.fromEntries(ATTENDANCE_STATUSES.map((name) => [name, statuses.filter((status) => status === name).length]));
+
 async function page(req: Request, res: Response, state: { errors?: Array<{ path: string; message: string }>; kept?: Record<string, { status: string; note: string }>; done?: boolean } = {}, status = 200) {
   const lang = readerLanguage(req);
   const { session, day, entries, started } = await rollCall(req.user, String(req.params.id), dayOf(req));
@@ -33,13 +36,14 @@ async function page(req: Request, res: Response, state: { errors?: Array<{ path:
     'attendance/roll-call',
     {
       title: req.t('attendance:roll-call.title', { title: session.title, day: day + 1 }),
+      scripts: ['roll-call'],
       session: view,
       day: day + 1,
       dayLabel: view.days[day]!,
       started,
       statuses: ATTENDANCE_STATUSES,
       entries: entries.map((entry) => ({ ...entry, status: state.kept?.[entry.userId]?.status ?? entry.status, note: state.kept?.[entry.userId]?.note ?? entry.note ?? '' })),
-      counts: Object.fromEntries(ATTENDANCE_STATUSES.map((name) => [name, entries.filter((entry) => entry.status === name).length])),
+      counts: countByStatus(entries.map((entry) => entry.status)),
       trail: changes.map((change) => ({ at: time.format(change.at), by: nameOf(change.by), person: nameOf(change.user), from: change.from, to: change.to, via: change.via })),
       errors: state.errors ?? [],
       done: state.done ?? req.query.done === 'saved',
@@ -70,19 +74,32 @@ export function attendancePages(): Router {
     await page(req, res);
   });
   router.post('/sessions/:id/days/:day/roll-call', async (req, res) => {
-    if (!req.user) return res.redirect(303, '/sign-in');
+    const script = req.accepts(['html', 'json']) === 'json';
+    if (!req.user) return script ? res.status(401).json({ errors: [{ path: '', message: req.t('attendance:roll-call.live.signed-out') }] }) : res.redirect(303, '/sign-in');
     const { session, entries } = await rollCall(req.user, String(req.params.id), dayOf(req));
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    const { records, kept } = recordsFrom(body, body.intent === 'all-present', entries.map((entry) => entry.userId));
-    if (records.length === 0) return res.redirect(303, `/sessions/${String(session._id)}/days/${dayOf(req)}/roll-call`);
+    // People the page showed but who left the session meanwhile are sent too, so that the
+    // refusal names them rather than their choice vanishing in silence.
+    const sent = Object.keys(body).flatMap((field) => /^status\.([a-f0-9]{24})$/.exec(field)?.[1] ?? []);
+    const { records, kept } = recordsFrom(body, body.intent === 'all-present', [...new Set([...entries.map((entry) => entry.userId), ...sent])]);
+    const back = `/sessions/${String(session._id)}/days/${dayOf(req)}/roll-call`;
     try {
-      await recordAttendance(req.user, String(session._id), dayOf(req), records);
-      res.redirect(303, `/sessions/${String(session._id)}/days/${dayOf(req)}/roll-call?done=saved`);
+      const saved = records.length > 0 ? await recordAttendance(req.user, String(session._id), dayOf(req), records) : null;
+      if (!script) return res.redirect(303, records.length > 0 ? `${back}?done=saved` : back);
+      const statusOf = new Map((saved ?? []).map((record) => [String(record.user), record.status]));
+      const enrolled = entries.map((entry) => statusOf.get(entry.userId) ?? entry.status);
+      res.json({
+        saved: records.map((record) => record.userId),
+        counts: countByStatus(enrolled),
+      });
     } catch (error) {
-      const errors = formErrorsFrom(error, req.t);
+      // `records.N.userId` names the Nth record sent; on the page, the person's own row.
+      const errors = formErrorsFrom(error, req.t)?.map((shown) => ({ ...shown, path: shown.path.replace(/^records\.(\d+)\.userId$/, (_, index: string) => records[Number(index)]?.userId ?? shown.path) }));
       if (!errors) throw error;
-      if ((error as { status?: number }).status === 403) throw new ForbiddenError();
-      await page(req, res, { errors, kept }, (error as { status?: number }).status ?? 400);
+      const status = (error as { status?: number }).status ?? 400;
+      if (script) return res.status(status).json({ errors: status === 403 ? [{ path: '', message: req.t('errors:forbidden.message') }] : errors });
+      if (status === 403) throw new ForbiddenError();
+      await page(req, res, { errors, kept }, status);
     }
   });
   return router;

@@ -1,9 +1,10 @@
 /** The roll call as a plain form (issue 6, point 1): one choice per person, "mark all present", errors keep the input. */
 import type { Express } from 'express';
+import request from 'supertest';
 import { User } from '../../src/accounts/model';
 import { Attendance } from '../../src/attendance/model';
 import { importModules } from '../../src/courses/import';
-import { enrol } from '../../src/enrolment/service';
+import { cancelEnrolment, enrol } from '../../src/enrolment/service';
 import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
 import { buildTestApp } from '../support/app';
@@ -81,4 +82,48 @@ it('the dashboard’s export form gives a file even with its empty date fields',
   expect(res.headers['content-type']).toMatch(/^text\/csv/);
   expect(res.headers['content-disposition']).toMatch(/^attachment/);
   expect(res.text.charCodeAt(0)).toBe(0xfeff);
+});
+
+it('answers the page’s script in JSON: what was saved and the counts, or why not, naming the person’s row', async () => {
+  const trainer = await User.create({ email: 'live-trainer@example.org', name: 'Live Trainer', passwordHash: 'x', roles: ['trainer'], country: 'BE', emailVerifiedAt: new Date() });
+  const boss = { ...actor(['coordinator']), id: coordinator.userId!, scopeCountries: ['BE'] };
+  const { session } = await scheduleSession(boss, { title: 'Live', courses: ['awareness'], language: 'fr', city: 'be-brussels', venue: { name: 'Hôtel de Ville', address: 'Grand-Place 1' }, days: defaultDays('2026-02-23'), capacity: 10, trainers: [String(trainer._id)] }, new Date('2026-01-01'));
+  const [stays, leaves] = await Promise.all(['Stays', 'Leaves'].map((name) => User.create({ email: `live-${name.toLowerCase()}@example.org`, name, passwordHash: 'x', roles: ['stakeholder'], country: 'BE', emailVerifiedAt: new Date() })));
+  for (const person of [stays!, leaves!]) await enrol(boss, String(session._id), { userId: String(person._id) });
+  const url = `/sessions/${String(session._id)}/days/1/roll-call`;
+  const form = await coordinator.agent.get(url).expect(200);
+  expect(form.text).toContain('src="/assets/roll-call.js');
+  const _csrf = csrfTokenIn(form.text);
+
+  const saved = await coordinator.agent.post(url).set('Accept', 'application/json').type('form').send({ _csrf, intent: 'save', [`status.${String(stays!._id)}`]: 'late', [`note.${String(stays!._id)}`]: 'Bus' }).expect(200);
+  expect(saved.body).toEqual({ saved: [String(stays!._id)], counts: { present: 0, late: 1, excused: 0, absent: 0 } });
+  expect(await Attendance.findOne({ session: session._id, day: 0, user: stays!._id }).lean()).toMatchObject({ status: 'late', note: 'Bus' });
+
+  // Someone whose enrolment was cancelled after the page was opened: refused by name (the error's
+  // path is their row), and nothing of the batch is saved.
+  await cancelEnrolment(boss, String(session._id), String(leaves!._id));
+  const refused = await coordinator.agent
+    .post(`${url}?lang=fr`)
+    .set('Accept', 'application/json')
+    .type('form')
+    .send({ _csrf, intent: 'save', [`status.${String(stays!._id)}`]: 'present', [`status.${String(leaves!._id)}`]: 'present' })
+    .expect(400);
+  expect(refused.body.errors).toEqual([{ path: String(leaves!._id), message: expect.stringContaining('Leaves') }]);
+  expect(refused.body.errors[0].message).toMatch(/inscrit/);
+  expect(await Attendance.findOne({ session: session._id, day: 0, user: stays!._id }).lean()).toMatchObject({ status: 'late' });
+  expect(await Attendance.countDocuments({ session: session._id, user: leaves!._id })).toBe(0);
+
+  // Without the script, the same refusal keeps the page and names the person.
+  const page = await coordinator.agent.post(`${url}?lang=en`).type('form').send({ _csrf, intent: 'save', [`status.${String(leaves!._id)}`]: 'present' }).expect(400);
+  expect(page.text).toContain('Leaves');
+
+  // Signed out: a JSON answer the script can show, never the sign-in page.
+  const visitor = request.agent(app);
+  const signIn = await visitor.get('/sign-in').expect(200);
+  const anonymous = await visitor.post(url).set('Accept', 'application/json').type('form').send({ _csrf: csrfTokenIn(signIn.text), intent: 'save' }).expect(401);
+  expect(anonymous.body.errors[0].message).toMatch(/signed out/);
+  // A session that ended (no token matches): a problem document, which the script reads as
+  // "reload the page" and keeps the changes.
+  const expired = await request(app).post(url).set('Accept', 'application/json').type('form').send({ _csrf, intent: 'save' }).expect(403);
+  expect(expired.headers['content-type']).toMatch(/^application\/problem\+json/);
 });

@@ -73,8 +73,9 @@ it('a trainer takes the roll call on a phone and the dashboard number moves', as
     await page.goto(`${site.baseUrl}/sessions/${String(session._id)}/days/${day}/roll-call`);
     await page.getByRole('radio', { name: enAttendance.status.present }).tap();
     expect(await seriousViolations(page)).toEqual([]);
+    // The script saves the tap at once (test/e2e/roll-call-live.test.ts); Save sends anything left.
     await page.getByRole('button', { name: enAttendance['roll-call'].save, exact: true }).tap();
-    await page.getByText(enAttendance['roll-call'].saved).waitFor({ timeout: 10_000 });
+    await page.locator('#roll-call-live').getByText(enAttendance['roll-call'].saved).waitFor({ timeout: 10_000 });
   }
   // The choice is large enough for a thumb.
   const box = await page.locator('.status-choice').first().boundingBox();
