@@ -17,6 +17,7 @@ import { can, hasRole, inScope } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { Organisation } from '../reference/model';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
+import { managesSession } from '../sessions/access';
 import { claimSeat, type ClaimState, claimState, claimTicket, isDuplicateKey, positionOf, promoteWaiting, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
 import { EnrolmentConflictError, EnrolmentForbiddenError, EnrolmentNotFoundError } from './errors';
 import { Enrolment, type EnrolmentDocument, enrolmentIndexesReady, type EnrolmentStatus, SeatClaim, WaitClaim } from './model';
@@ -55,17 +56,6 @@ async function findSession(sessionId: string): Promise<SessionFacts> {
   return session;
 }
 
-/**
- * Who runs a session's list of people: its trainers (still trainers or coordinators),
- * coordinators of its country, administrators.
- */
-export function isSessionStaff(user: SessionUser | undefined, session: Pick<TrainingSessionDocument, 'trainers' | 'country'>): boolean {
-  if (!user || user.status !== 'active') return false;
-  if (hasRole(user, 'admin')) return true;
-  if (hasRole(user, 'coordinator') && inScope(user, session.country)) return true;
-  return (hasRole(user, 'trainer') || hasRole(user, 'coordinator')) && session.trainers.some((id) => String(id) === user.id);
-}
-
 const notStaff = () => new EnrolmentForbiddenError('not-session-staff', "only the session's trainers, coordinators of its country and administrators may do this");
 
 type Person = Pick<UserDocument, '_id' | 'name' | 'email'>;
@@ -80,7 +70,7 @@ async function resolvePerson(actor: SessionUser, session: SessionFacts, target: 
     if (!can(actor, 'sessions.enrol-self')) throw new EnrolmentForbiddenError('email-unverified', 'confirm your email address before enrolling');
     return { person: { _id: new mongoose.Types.ObjectId(actor.id), name: actor.name, email: actor.email }, self: true };
   }
-  if (!isSessionStaff(actor, session)) throw notStaff();
+  if (!managesSession(actor, session)) throw notStaff();
   let found: (Person & Pick<UserDocument, 'status'>) | null = null;
   if ('userId' in target) {
     if (OBJECT_ID.test(target.userId)) found = await User.findById(target.userId).select({ name: 1, email: 1, status: 1 }).lean();
@@ -242,7 +232,7 @@ export async function cancelEnrolment(actor: SessionUser, sessionId: string, use
   await enrolmentIndexesReady();
   const session = await findSession(sessionId);
   const self = userId === 'me' || userId.toLowerCase() === actor.id.toLowerCase();
-  if (self ? actor.status !== 'active' : !isSessionStaff(actor, session)) throw notStaff();
+  if (self ? actor.status !== 'active' : !managesSession(actor, session)) throw notStaff();
   const target = self ? actor.id : userId;
   if (!OBJECT_ID.test(target)) throw new EnrolmentNotFoundError('not-enrolled', 'not enrolled in this session');
   const user = new mongoose.Types.ObjectId(target);
@@ -288,7 +278,7 @@ export interface EnrolmentListItem {
 /** The people of a session for its staff: enrolled first (in the order they got their seat), then the waiting list in order. */
 export async function listEnrolments(actor: SessionUser, sessionId: string): Promise<EnrolmentListItem[]> {
   const session = await findSession(sessionId);
-  if (!isSessionStaff(actor, session)) throw notStaff();
+  if (!managesSession(actor, session)) throw notStaff();
   const [seats, tickets] = await Promise.all([
     SeatClaim.find({ session: session._id }).sort({ order: 1, seat: 1 }).lean(),
     WaitClaim.find({ session: session._id }).sort({ n: 1 }).lean(),

@@ -43,6 +43,9 @@ async function sendErrorPage(req: Request, res: Response, error: AppError, showS
       title: t(`errors:${error.i18nKey}.title`),
       status: error.status,
       message: t(`errors:${error.i18nKey}.message`),
+      // The reasons a service gave in the reader's language (e.g. which country is outside a
+      // coordinator's scope), as the API's problem details list them; untranslated ones stay out.
+      reasons: (error.fieldErrors ?? []).filter((fieldError) => fieldError.key).map((fieldError) => String(t(fieldError.key!, fieldError.values ?? {}))),
       requestId: String(req.id ?? ''),
       stack: showStack,
     },

@@ -4,12 +4,16 @@ import type { SessionUser } from '../accounts/session-user';
 import { NotFoundError } from '../http/errors';
 import { TrainingSession, type TrainingSessionDocument } from './model';
 
-/** Its trainers, coordinators of its country, administrators: who edit, cancel and see the roster. */
+/**
+ * Its trainers, coordinators of its country, administrators: who edit, cancel, see the roster,
+ * list and enrol people and take the roll call. A coordinator named as one of its trainers
+ * teaches it, even in another country (scheduling lets coordinators teach).
+ */
 export function managesSession(user: SessionUser | undefined, session: Pick<TrainingSessionDocument, 'trainers' | 'country'>): boolean {
   if (!user || user.status !== 'active') return false;
   if (hasRole(user, 'admin')) return true;
   if (hasRole(user, 'coordinator') && inScope(user, session.country)) return true;
-  return hasRole(user, 'trainer') && session.trainers.some((id) => String(id) === user.id);
+  return (hasRole(user, 'trainer') || hasRole(user, 'coordinator')) && session.trainers.some((id) => String(id) === user.id);
 }
 
 /** A session by the id in a URL; anything that cannot be one is simply not found. */
