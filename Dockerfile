@@ -32,6 +32,10 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 
+# PDFs (sign-in sheets, attendance reports) need a font with Greek and Czech letters; the slim
+# image has none and pdfkit's standard fonts know only Western European ones (src/pdf/fonts.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+
 # The code finds views/, locales/ and modules/ next to the package.json above dist/, so they
 # sit beside it. The files stay owned by root: the app (user node) can read, not change them.
 COPY --from=build /app/package.json ./package.json
