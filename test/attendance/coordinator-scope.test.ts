@@ -221,3 +221,14 @@ it('a coordinator named as a trainer of a session abroad teaches it: roster, peo
   // Not a way into Belgium's figures: the dashboard of an SE coordinator still counts SE only.
   expect((await request(app).get('/api/v1/stats/target').set(bearer(sides.SE)).expect(200)).body.byCountry).not.toHaveProperty('BE');
 });
+
+it('the session page offers its coordinator the attendance report in each format, and the link downloads it', async () => {
+  const page = await sides.BE.coordinator.agent.get(`/sessions/${sides.BE.today.id}?lang=en`).expect(200);
+  for (const format of ['xlsx', 'csv', 'pdf']) expect(page.text).toContain(`/reports/attendance?format=${format}&amp;session=${sides.BE.today.id}`);
+  const csv = await sides.BE.coordinator.agent.get(`/reports/attendance?format=csv&session=${sides.BE.today.id}`).expect(200);
+  expect(csvRows(csv.text).map((row) => row[NAME_COLUMN])).toContain(sides.BE.today.learnerName);
+  // A trainer manages the session but does not export reports: no links.
+  const trainer = await signInPersona(app, 'trainer');
+  const asTrainer = await trainer.agent.get(`/sessions/${sides.BE.today.id}?lang=en`).expect(200);
+  expect(asTrainer.text).not.toContain('/reports/attendance');
+});
