@@ -23,6 +23,8 @@ import { enrolmentApi } from './enrolment/api';
 import { attendanceApi } from './attendance/api';
 import { attendancePages } from './attendance/pages';
 import { dashboardPages } from './attendance/dashboard';
+import { settingsApi } from './attendance/settings-api';
+import { settingsPages } from './attendance/settings-pages';
 import { enrolmentImportApi, enrolmentImportPages } from './enrolment/import-routes';
 import { sessionPages } from './sessions/pages';
 import { checkInApi, checkInPages } from './attendance/check-in-routes';
@@ -109,7 +111,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), reportsApi(), enrolmentApi(), attendanceApi(), checkInApi({ baseUrl: config.baseUrl }), enrolmentImportApi(accounts)]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), reportsApi(), enrolmentApi(), attendanceApi(), settingsApi(), checkInApi({ baseUrl: config.baseUrl }), enrolmentImportApi(accounts)]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -134,6 +136,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(reportPages());
   app.use(attendancePages());
   app.use(dashboardPages());
+  app.use(settingsPages());
   app.use(checkInPages({ baseUrl: config.baseUrl }));
   app.use(signInSheetPages());
   app.use(enrolmentImportPages(accounts));

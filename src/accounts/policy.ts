@@ -20,7 +20,9 @@ export type Action =
   /** Start, edit and publish course versions, and read drafts (issue 4). */
   | 'courses.author'
   /** Read lessons, mark them done and take knowledge checks: any active account. */
-  | 'courses.learn';
+  | 'courses.learn'
+  /** Change the target and the rule of who counts as trained: administrators only. */
+  | 'programme.configure';
 
 export interface UserTarget {
   roles: Role[];
@@ -88,9 +90,11 @@ export function can(user: SessionUser | undefined, action: Action, target?: User
         manages(user, target) &&
         (target?.newRoles ?? []).every((role) => MANAGEABLE_BY_COORDINATORS.includes(role))
       );
-    // Scopes, like the coordinator and admin roles, are the administrators' alone.
+    // Scopes, like the coordinator and admin roles, are the administrators' alone; so is the
+    // programme's rule, which decides what the programme reports to its funder.
     case 'users.change-scope':
     case 'audit.read':
+    case 'programme.configure':
       return false;
     case 'sessions.enrol-self':
       return user.emailVerified;

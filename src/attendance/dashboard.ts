@@ -16,11 +16,14 @@ import { SECTORS } from '../accounts/model';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { namesFor } from '../sessions/present';
 import { sessionForPage } from '../sessions/pages/view';
+import { ruleSentence } from './rule-text';
+import { getSettings } from './settings';
 import { targetStats, trainedPerMonth } from './stats';
 
 const WIDTH = 640;
 const HEIGHT = 240;
-const PAD = { left: 44, right: 12, top: 12, bottom: 36 };
+// Room on the right for half of the last month's label, which is centred on its point.
+const PAD = { left: 44, right: 30, top: 12, bottom: 36 };
 
 /** The cumulative line as SVG coordinates; the target drawn as a dashed line when in range. */
 export function chartGeometry(points: Array<{ month: string; cumulative: number }>, target: number) {
@@ -52,7 +55,7 @@ async function dashboard(req: Request, res: Response) {
   if (!(hasRole(req.user, 'coordinator') || hasRole(req.user, 'admin'))) throw new ForbiddenError();
   const lang = readerLanguage(req);
   const scope = visibleCountries(req.user);
-  const [stats, months, countries, cities, courses] = await Promise.all([targetStats(scope), trainedPerMonth(scope), listCountries(lang), listCities({}, lang), Course.find().lean()]);
+  const [stats, months, countries, cities, courses, settings] = await Promise.all([targetStats(scope), trainedPerMonth(scope), listCountries(lang), listCities({}, lang), Course.find().lean(), getSettings()]);
   const upcoming = await TrainingSession.find({ status: 'open', lastEndsAt: mongoose.trusted({ $gt: new Date() }), ...(scope ? { country: mongoose.trusted({ $in: scope }) } : {}) })
     .sort({ firstStartsAt: 1 })
     .limit(20)
@@ -71,6 +74,8 @@ async function dashboard(req: Request, res: Response) {
   await renderPage(res, 'attendance/dashboard', {
     title: req.t('dashboard:title'),
     stats,
+    // Stated from the settings, so it is the rule the count applies.
+    rule: ruleSentence(req.t, lang, settings),
     percent: Math.min(100, Math.round((stats.trained / stats.target) * 100)),
     scoped: scope !== undefined,
     scopeNames: (scope ?? []).map(label.country).join(', '),

@@ -44,6 +44,24 @@ const settingsDocumentSchema = new Schema<SettingsDocument>(
 const Settings = mongoose.model<SettingsDocument>('ProgrammeSettings', settingsDocumentSchema, 'programme_settings');
 const ID = 'programme';
 
+/** The settings with who saved them last and when; neither while the defaults stand. */
+export interface SettingsRecord extends ProgrammeSettings {
+  updatedAt?: Date;
+  updatedBy?: string;
+}
+
+export async function getSettingsRecord(): Promise<SettingsRecord> {
+  const stored = await Settings.findById(ID).lean();
+  if (!stored) return { ...DEFAULT_SETTINGS };
+  return {
+    target: stored.target,
+    countingStatuses: stored.countingStatuses,
+    requiredShare: stored.requiredShare,
+    updatedAt: stored.updatedAt,
+    ...(stored.updatedBy ? { updatedBy: String(stored.updatedBy) } : {}),
+  };
+}
+
 export async function getSettings(): Promise<ProgrammeSettings> {
   const stored = await Settings.findById(ID).lean();
   return stored ? { target: stored.target, countingStatuses: stored.countingStatuses, requiredShare: stored.requiredShare } : { ...DEFAULT_SETTINGS };

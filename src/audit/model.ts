@@ -8,14 +8,18 @@ export const AUDIT_ACTIONS = [
   'user.disabled',
   'user.enabled',
   'user.invitation-sent',
+  'programme.settings-changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who acted: a person (copied as they were then, so renaming them later rewrites no history) or the system. */
 export type AuditActor = { type: 'user'; id: string; email: string; name: string } | { type: 'system'; name: string };
 
+/** What was changed: an account, or the programme's settings (id `programme`). */
+export const AUDIT_TARGET_TYPES = ['user', 'settings'] as const;
+
 export interface AuditTarget {
-  type: 'user';
+  type: (typeof AUDIT_TARGET_TYPES)[number];
   id: string;
   /** How the record read when it was changed (a user's email), kept for after it is gone. */
   label: string;
@@ -45,7 +49,7 @@ const auditEventSchema = new Schema<AuditEventDocument>(
     },
     action: { type: String, enum: AUDIT_ACTIONS, required: true },
     target: {
-      type: { type: String, enum: ['user'], required: true },
+      type: { type: String, enum: AUDIT_TARGET_TYPES, required: true },
       id: { type: String, required: true },
       label: { type: String, required: true },
     },

@@ -14,6 +14,7 @@ import { sessionReadQuery } from '../sessions/api';
 import { attendanceReportQuery } from '../reports/query';
 import { enrolmentInputSchema, enrolmentListQuery } from '../enrolment/api';
 import { attendanceBatchSchema, statsQuery } from '../attendance/api';
+import { settingsSchema } from '../attendance/settings';
 import { checkInCodeRequestSchema, checkInRequestSchema, checkInCodeSchema, checkInResultSchema } from '../attendance/check-in-routes';
 import { enrolmentImportReportSchema, enrolmentImportUploadSchema } from '../enrolment/import-schemas';
 import { sessionPatchSchema } from '../sessions/change';
@@ -46,6 +47,8 @@ import {
   newTokenSchema,
   openApiDocumentSchema,
   organisationListSchema,
+  programmeSettingsChangeSchema,
+  programmeSettingsSchema,
   countryListSchema,
   profileSchema,
   progressSchema,
@@ -876,6 +879,30 @@ export const OPERATIONS: Operation[] = [
     success: { status: 200, description: 'The counts.', schema: targetSchema },
     errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not a coordinator or administrator.' },
   },
+  {
+    operationId: 'getProgrammeSettings',
+    method: 'get',
+    path: '/settings/programme',
+    tag: 'Attendance',
+    summary: 'The programme’s target and the rule of who counts as trained',
+    description: 'A person is trained by a session when one of `countingStatuses` was recorded for them on at least `requiredShare` of its days. Coordinators and administrators.',
+    public: false,
+    success: { status: 200, description: 'The settings.', schema: programmeSettingsSchema },
+    errors: { 401: NEEDS_TOKEN, 403: NOT_STAFF },
+  },
+  {
+    operationId: 'putProgrammeSettings',
+    method: 'put',
+    path: '/settings/programme',
+    tag: 'Attendance',
+    summary: 'Change the target and the rule of who counts as trained',
+    description:
+      'Administrators only; every field is required. When `countingStatuses` or `requiredShare` change, everyone who attended anything is counted again before the answer (`recounted: true`); a change of `target` alone counts nobody again. Each change is written to the audit log.',
+    public: false,
+    body: settingsSchema,
+    success: { status: 200, description: 'The saved settings, with the number of people trained before and after.', schema: programmeSettingsChangeSchema },
+    errors: { 400: `${INVALID_BODY} Also a target outside 1 to 1,000,000, no status or an unknown one, or a share outside 0.1 to 1.`, 401: NEEDS_TOKEN, 403: 'The caller is not an administrator.', 413: TOO_LARGE },
+  },
 
   // Reports.
   {
@@ -939,6 +966,7 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   SessionPatch: sessionPatchSchema,
   EnrolmentRequest: enrolmentInputSchema,
   AttendanceBatch: attendanceBatchSchema,
+  ProgrammeSettingsInput: settingsSchema,
   CheckInCodeRequest: checkInCodeRequestSchema,
   CheckInRequest: checkInRequestSchema,
   EnrolmentImport: enrolmentImportUploadSchema,

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { enrolmentImportReportSchema } from '../enrolment/import-schemas';
 import { ACCOUNT_STATUSES, ROLES, SECTORS } from '../accounts/model';
 import { AUDIT_ACTIONS } from '../audit/model';
+import { ATTENDANCE_STATUSES } from '../attendance/model';
 import { MAX_PAGE_SIZE } from '../http/pagination';
 import { SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { ORGANISATION_TYPES, PHASES } from '../reference/model';
@@ -158,11 +159,18 @@ export const auditEventSchema = z.strictObject({
     z.strictObject({ type: z.literal('system'), name: z.string() }),
   ]),
   action: z.enum(AUDIT_ACTIONS),
-  target: z.strictObject({
-    type: z.literal('user'),
-    id: objectId,
-    label: z.string().meta({ description: 'How the record read then (an email).' }),
-  }),
+  target: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('user'),
+      id: objectId,
+      label: z.string().meta({ description: 'How the record read then (an email).' }),
+    }),
+    z.strictObject({
+      type: z.literal('settings').meta({ description: 'The programme settings (`PUT /settings/programme`).' }),
+      id: z.literal('programme'),
+      label: z.string(),
+    }),
+  ]),
   before: z.record(z.string(), z.unknown()).meta({ description: 'The changed fields as they were.' }),
   after: z.record(z.string(), z.unknown()).meta({ description: 'The changed fields as they became.' }),
   at: timestamp,
@@ -320,6 +328,21 @@ export const targetSchema = z.strictObject({
   updatedAt: timestamp,
 });
 
+/** `GET /settings/programme`: the target and the rule of who counts as trained. */
+export const programmeSettingsSchema = z.strictObject({
+  target: z.number().int().min(1).meta({ description: 'The number of people the programme means to train.' }),
+  countingStatuses: z.array(z.enum(ATTENDANCE_STATUSES)).min(1).meta({ description: 'The statuses that count as having attended a day.' }),
+  requiredShare: z.number().min(0.1).max(1).meta({ description: 'The share of a session’s days a person must attend to be trained by it: 1 is every day.' }),
+  updatedAt: timestamp.optional().meta({ description: 'When the settings were last saved; absent while the defaults stand.' }),
+  updatedBy: objectId.optional().meta({ description: 'The account that saved them last.' }),
+});
+/** `PUT /settings/programme`: what was saved, and the count after it. */
+export const programmeSettingsChangeSchema = programmeSettingsSchema.extend({
+  trained: count.meta({ description: 'Distinct people trained after the change.' }),
+  trainedBefore: count.meta({ description: 'Distinct people trained before it.' }),
+  recounted: z.boolean().meta({ description: 'Whether the rule changed, so that everyone was counted again.' }),
+});
+
 /** `GET /openapi.json`: only its outline; the validators of OpenAPI check the rest. */
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal('3.1.0'),
@@ -368,6 +391,8 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   CheckInResult: checkInResultSchema,
   SessionAttendance: sessionAttendanceSchema,
   Target: targetSchema,
+  ProgrammeSettings: programmeSettingsSchema,
+  ProgrammeSettingsChange: programmeSettingsChangeSchema,
   EnrolmentList: enrolmentListSchema,
   EnrolmentImportReport: enrolmentImportReportSchema,
 };

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { AccountStatus, Role } from '../accounts/model';
+import { sharePercent } from '../attendance/rule-text';
 import type { AuditEventView } from '../audit/service';
 
 /** What the pages need to name things in the reader's language. */
@@ -42,6 +43,11 @@ function valueText(labels: Labels, field: string, value: unknown): string {
       return statusLabel(labels.t, value as AccountStatus);
     case 'country':
       return labels.countryNames.get(String(value)) ?? String(value ?? '');
+    // The programme settings (attendance/settings-change.ts).
+    case 'countingStatuses':
+      return list(labels, strings(value).map((status) => labels.t(`attendance:status.${status}`)));
+    case 'requiredShare':
+      return sharePercent(Number(value), labels.lang);
     default:
       return String(value ?? '');
   }
@@ -55,6 +61,9 @@ const FIELD_KEYS: Record<string, string> = {
   country: 'users:fields.country',
   scopeCountries: 'users:fields.scope',
   status: 'users:fields.status',
+  target: 'settings:audit.target',
+  countingStatuses: 'settings:audit.countingStatuses',
+  requiredShare: 'settings:audit.requiredShare',
 };
 
 /** "Roles: Trainer → Trainer and Coordinator", one line per changed field. */
@@ -72,6 +81,8 @@ export interface EventRow {
   at: Date;
   actor: string;
   action: string;
+  /** Only an account's row links to it; the programme settings have their own page. */
+  targetHref: string;
   targetId: string;
   targetLabel: string;
   changes: string[];
@@ -82,8 +93,9 @@ export function eventRow(labels: Labels, event: AuditEventView): EventRow {
     at: event.at,
     actor: event.actor.type === 'user' ? labels.t('users:audit.actor', { name: event.actor.name, email: event.actor.email }) : labels.t('users:audit.system'),
     action: labels.t(`users:audit.actions.${event.action}`),
+    targetHref: event.target.type === 'user' ? `/admin/users/${event.target.id}` : '/admin/programme',
     targetId: event.target.id,
-    targetLabel: event.target.label,
+    targetLabel: event.target.type === 'user' ? event.target.label : labels.t('settings:title'),
     changes: describeChanges(labels, event),
   };
 }

@@ -843,6 +843,25 @@ const CASES: Record<string, Partial<Record<number, Case[]>>> = {
     401: [{ send: () => call('get', '/stats/target') }],
     403: [{ send: () => call('get', '/stats/target', { token: stakeholder.token }) }],
   },
+  getProgrammeSettings: {
+    200: [{ send: () => call('get', '/settings/programme', { token: coordinator.token }) }, { send: () => call('get', '/settings/programme', { token: admin.token }) }],
+    401: [{ send: () => call('get', '/settings/programme') }],
+    403: [{ send: () => call('get', '/settings/programme', { token: stakeholder.token }) }],
+  },
+  putProgrammeSettings: {
+    200: [
+      // Excused counting too, then the default rule again: both recount; the target stays 200 for the other cases.
+      { send: () => call('put', '/settings/programme', { token: admin.token, body: { target: 200, countingStatuses: ['present', 'late', 'excused'], requiredShare: 1 } }), check: (res) => expect(res.body.recounted).toBe(true) },
+      { send: () => call('put', '/settings/programme', { token: admin.token, body: { target: 200, countingStatuses: ['present', 'late'], requiredShare: 1 } }), check: (res) => expect(res.body.updatedBy).toBe(admin.id) },
+    ],
+    400: [
+      { send: () => call('put', '/settings/programme', { token: admin.token, body: { target: 0, countingStatuses: [], requiredShare: 2 } }), check: (res) => expect(res.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['countingStatuses', 'requiredShare', 'target']) },
+      { send: () => call('put', '/settings/programme', { token: admin.token, raw: '{"target": ' }), check: endsWith('malformed-json') },
+    ],
+    401: [{ send: () => call('put', '/settings/programme', { body: { target: 200, countingStatuses: ['present'], requiredShare: 1 } }) }],
+    403: [{ send: () => call('put', '/settings/programme', { token: coordinator.token, body: { target: 200, countingStatuses: ['present'], requiredShare: 1 } }) }],
+    413: [{ send: () => call('put', '/settings/programme', { token: admin.token, raw: TOO_LARGE }) }],
+  },
   getOpenApiDocument: {
     200: [
       {

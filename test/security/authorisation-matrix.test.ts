@@ -293,6 +293,12 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/sessions/:id/attendance': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/attendance` }) },
   'GET /api/v1/stats/target': { expect: MANAGERS },
   'GET /dashboard': { expect: MANAGERS },
+  // The programme's rule: coordinators read it through the API; only administrators change it.
+  // The bodies are refused for their content (400, past the access rules), so nothing changes.
+  'GET /api/v1/settings/programme': { expect: MANAGERS },
+  'PUT /api/v1/settings/programme': { expect: ADMINS, call: () => ({ path: '/api/v1/settings/programme', body: {} }) },
+  'GET /admin/programme': { expect: ADMINS },
+  'POST /admin/programme': { expect: ADMINS, call: () => ({ path: '/admin/programme', body: { target: '0' } }) },
   'GET /sessions/:id/days/:day/roll-call': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/roll-call` }) },
   'POST /sessions/:id/days/:day/roll-call': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/days/1/roll-call`, body: {} }) },
   // Self check-in: the session's staff open a code (the matrix session is not today: 409, past the access rules);

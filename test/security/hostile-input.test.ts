@@ -10,6 +10,7 @@ import request from 'supertest';
 import { User } from '../../src/accounts/model';
 import { seedReferenceData } from '../../src/reference/seed';
 import { Attendance } from '../../src/attendance/model';
+import { DEFAULT_SETTINGS, getSettings } from '../../src/attendance/settings';
 import { importModules } from '../../src/courses/import';
 import { CourseVersion } from '../../src/courses/model';
 import { startDraft } from '../../src/courses/versions';
@@ -147,12 +148,14 @@ describe('forms', () => {
   });
 
   it('survive hostile values in every field of the administration forms', async () => {
-    const { failures, tried, refusedAsInvalid } = await sweep(admin.agent, ['/admin/users/new', `/admin/users/${targetId}`]);
+    const { failures, tried, refusedAsInvalid } = await sweep(admin.agent, ['/admin/users/new', `/admin/users/${targetId}`, '/admin/programme']);
     expect(tried).toBeGreaterThan(30);
     expect(failures).toEqual([]);
     // The forms really were judged on their content, not all turned away at the door.
     expect(refusedAsInvalid).toBeGreaterThan(tried / 4);
     await everyStoredValueIsText();
+    // The programme's rule is still the default one: no hostile value was saved as a setting.
+    expect(await getSettings()).toEqual(DEFAULT_SETTINGS);
   });
 });
 
@@ -189,7 +192,7 @@ describe('forms of courses, sessions and attendance', () => {
 describe('the JSON API', () => {
   const OPERATORS: unknown[] = [{ $ne: null }, { $gt: '' }, { $regex: '.*' }, ['a', 'b'], { toString: 'x' }];
 
-  const ENDPOINTS: Array<{ label: string; method: 'post' | 'patch'; path: () => string; body: Record<string, unknown>; as?: () => SignedInPersona }> = [
+  const ENDPOINTS: Array<{ label: string; method: 'post' | 'patch' | 'put'; path: () => string; body: Record<string, unknown>; as?: () => SignedInPersona }> = [
     {
       label: 'POST /api/v1/auth/register',
       method: 'post',
@@ -206,6 +209,7 @@ describe('the JSON API', () => {
       as: () => admin,
     },
     { label: 'PATCH /api/v1/users/:id', method: 'patch', path: () => `/api/v1/users/${targetId}`, body: { roles: ['trainer'], scopeCountries: [], status: 'active' }, as: () => admin },
+    { label: 'PUT /api/v1/settings/programme', method: 'put', path: () => '/api/v1/settings/programme', body: { target: 200, countingStatuses: ['present', 'late'], requiredShare: 1 }, as: () => admin },
   ];
 
   it.each(ENDPOINTS.map((endpoint) => [endpoint.label, endpoint] as const))(
