@@ -17,7 +17,7 @@ import type { Language } from '../i18n/languages';
 import { SECTORS, type Sector, type UserDocument } from '../accounts/model';
 import type { AttendanceChangeDocument, AttendanceDocument, AttendanceStatus, TrainedPersonDocument } from '../attendance/model';
 import type { ProgrammeSettings } from '../attendance/settings';
-import { qualifyingSessions } from '../attendance/trained';
+import { trainedRecord } from '../attendance/trained';
 import type { EnrolmentDocument, SeatClaimDocument, WaitClaimDocument } from '../enrolment/model';
 import { seatClaimId, waitClaimId } from '../enrolment/model';
 import type { TrainingSessionDocument } from '../sessions/model';
@@ -448,8 +448,8 @@ function ensureEveryStatus(data: DemoData): void {
 }
 
 /**
- * Who is trained, as recountPerson (src/attendance/trained.ts) would write it, for all the
- * run's people at once: the same rule (qualifyingSessions), the same fields.
+ * Who is trained, for all the run's people at once, by the one definition the recount uses
+ * (trainedRecord in src/attendance/trained.ts), from the data in memory.
  */
 export function trainedPeople(
   data: Pick<DemoData, 'users' | 'sessions' | 'attendance'>,
@@ -469,25 +469,9 @@ export function trainedPeople(
   const result: TrainedPersonDocument[] = [];
   for (const [userId, records] of byUser) {
     const own = [...new Set(records.map((record) => String(record.session)))].map((id) => sessions.get(id)!).filter(Boolean);
-    const qualifying = qualifyingSessions(records, own, settings);
     const account = users.get(userId);
-    const first = qualifying[0];
-    // As recountPerson: a partner's type, else 'other' for a name typed freely.
-    const organisationType = (account?.organisationId ? organisationTypes.get(account.organisationId) : undefined) ?? (account?.organisationName ? 'other' : undefined);
-    const country = first?.country ?? account?.country;
-    const city = first?.city ?? account?.city;
-    result.push({
-      _id: new mongoose.Types.ObjectId(userId),
-      trained: qualifying.length > 0,
-      ...(first ? { trainedAt: first.lastEndsAt } : {}),
-      sessions: qualifying.map((session) => session._id),
-      ...(country ? { country } : {}),
-      ...(city ? { city } : {}),
-      ...(account?.sector ? { sector: account.sector } : {}),
-      ...(organisationType ? { organisationType } : {}),
-      courses: [...new Set(qualifying.flatMap((session) => session.courses.map((course) => course.slug)))],
-      updatedAt: now,
-    });
+    const organisationType = account?.organisationId ? organisationTypes.get(account.organisationId) : undefined;
+    result.push(trainedRecord(new mongoose.Types.ObjectId(userId), records, own, account, organisationType, settings, now));
   }
   return result;
 }
