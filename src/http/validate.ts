@@ -36,7 +36,11 @@ export function describeIssue(issue: Issue, t: TFunction): string {
 }
 
 export function toFieldErrors(issues: Issue[], t: TFunction): ShownFieldError[] {
-  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue, t) }));
+  const pathOf = (issue: Issue) => issue.path.map(String).join('.');
+  // A value of the wrong type says all there is to say: zod 4 may also measure it against the
+  // intended type's limits (a text given for a list of at most 4 is "at most 4 characters").
+  const mistyped = new Set(issues.filter((issue) => issue.code === 'invalid_type').map(pathOf));
+  return issues.filter((issue) => issue.code === 'invalid_type' || !mistyped.has(pathOf(issue))).map((issue) => ({ path: pathOf(issue), message: describeIssue(issue, t) }));
 }
 
 /** Parses untrusted input with a schema; bad input becomes a localised 400, never a 500. */
