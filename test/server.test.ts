@@ -151,6 +151,12 @@ it('npm run user:create makes a verified account with the given role, and refuse
     return new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
   };
 
+  // An unknown option (--help included) prints the usage, not a stack trace.
+  const help = await run(['--help']);
+  expect(help.code).toBe(2);
+  expect(help.output).toMatch(/^usage: npm run user:create/m);
+  expect(help.output).not.toMatch(/\bat \S+ \(/);
+
   const refused = await run(['--email', 'coord@example.eu', '--role', 'coordinator', '--password', 'password1234']);
   expect(refused.code).toBe(1);
   expect(refused.output).toMatch(/not created: validation/);

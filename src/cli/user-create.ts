@@ -32,15 +32,25 @@ const argumentsSchema = z.object({
   password: z.string().optional(),
 });
 
+/** The options, or the usage and exit 2 for an unknown one (`--help` included): no stack trace for a typo. */
+function readOptions() {
+  try {
+    return parseArgs({
+      options: {
+        email: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        password: { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${USAGE}\n  ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      email: { type: 'string' },
-      role: { type: 'string', multiple: true },
-      name: { type: 'string' },
-      password: { type: 'string' },
-    },
-  });
+  const values = readOptions();
   const parsed = argumentsSchema.safeParse(values);
   if (!parsed.success) {
     console.error(`${USAGE}\n${parsed.error.issues.map((issue) => `  --${String(issue.path[0])}: ${issue.message}`).join('\n')}`);
