@@ -2,15 +2,12 @@
  * A trainer takes the roll call on a phone, by touch-sized choices; the coordinator's dashboard
  * then counts the person trained. axe-core on the roll call and the dashboard.
  */
-import type { Browser } from 'playwright-core';
 import { User } from '../../src/accounts/model';
 import { hashPassword } from '../../src/accounts/passwords';
-import { importModules } from '../../src/courses/import';
 import { enrol } from '../../src/enrolment/service';
-import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
-import { buildTestApp } from '../support/app';
-import { launchBrowser, listen, seriousViolations } from '../support/browser';
+import { seriousViolations } from '../support/browser';
+import { useBrowserSite } from '../support/browser-site';
 import { actor } from '../support/course-authors';
 import { useTestDatabase } from '../support/database';
 import { giveTwoFactor } from '../support/two-factor';
@@ -21,21 +18,8 @@ import enTwoFactor from '../../locales/en/two-factor.json';
 jest.setTimeout(120_000);
 
 const db = useTestDatabase(__filename);
-let browser: Browser;
-let site: Awaited<ReturnType<typeof listen>>;
+const site = useBrowserSite(db);
 const PASSWORD = 'a sentence long enough to sign in with';
-
-beforeAll(async () => {
-  await seedReferenceData();
-  await importModules();
-  site = await listen(await buildTestApp(db.database()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
 
 it('a trainer takes the roll call on a phone and the dashboard number moves', async () => {
   const hash = await hashPassword(PASSWORD);
@@ -48,7 +32,7 @@ it('a trainer takes the roll call on a phone and the dashboard number moves', as
   await enrol(boss, String(session._id), { userId: String(learner._id) });
 
   // The coordinator's dashboard first: the count before.
-  const desk = await browser.newContext({ locale: 'en-GB' });
+  const desk = await site.browser.newContext({ locale: 'en-GB' });
   const dashboard = await desk.newPage();
   await dashboard.goto(`${site.baseUrl}/sign-in?returnTo=%2Fdashboard`);
   await dashboard.getByLabel(enAccounts.fields.email).fill('coco@example.org');
@@ -62,7 +46,7 @@ it('a trainer takes the roll call on a phone and the dashboard number moves', as
   expect(await seriousViolations(dashboard)).toEqual([]);
 
   // The trainer, on a phone.
-  const mobile = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const mobile = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await mobile.newPage();
   await page.goto(`${site.baseUrl}/sign-in?returnTo=${encodeURIComponent(`/sessions/${String(session._id)}/days/1/roll-call`)}`);
   await page.getByLabel(enAccounts.fields.email).fill('rita@example.org');

@@ -3,18 +3,16 @@
  * and sees it with its QR image; an enrolled person types it by keyboard only and is marked
  * present; a wrong code is refused in French. axe-core on every page along the way.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { User } from '../../src/accounts/model';
 import { hashPassword } from '../../src/accounts/passwords';
 import { toSessionUser } from '../../src/accounts/session-user';
 import { Attendance } from '../../src/attendance/model';
-import { importModules } from '../../src/courses/import';
 import { enrol } from '../../src/enrolment/service';
-import { seedReferenceData } from '../../src/reference/seed';
 import { TrainingSession } from '../../src/sessions/model';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
-import { buildTestApp } from '../support/app';
-import { launchBrowser, listen, seriousViolations } from '../support/browser';
+import { seriousViolations } from '../support/browser';
+import { useBrowserSite } from '../support/browser-site';
 import { useTestDatabase } from '../support/database';
 import enAccounts from '../../locales/en/accounts.json';
 import frAccounts from '../../locales/fr/accounts.json';
@@ -24,24 +22,11 @@ import frAttendance from '../../locales/fr/attendance.json';
 jest.setTimeout(120_000);
 
 const db = useTestDatabase(__filename);
-let browser: Browser;
-let site: Awaited<ReturnType<typeof listen>>;
+const site = useBrowserSite(db);
 const PASSWORD = 'a sentence long enough to sign in with';
 const HOUR = 3_600_000;
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } as const;
 const SCREENSHOTS = process.env.CHECK_IN_SCREENSHOTS;
-
-beforeAll(async () => {
-  await seedReferenceData();
-  await importModules();
-  site = await listen(await buildTestApp(db.database()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
 
 /** Signs in through the form, in the browser's language (`accounts`: that language's strings). */
 async function signIn(page: Page, email: string, returnTo: string, accounts: typeof enAccounts = enAccounts) {
@@ -85,7 +70,7 @@ it('a trainer opens a code on a phone; a person checks in with it by keyboard; a
   );
 
   // The trainer, on a phone: opens a code valid for 45 minutes.
-  const trainerContext = await browser.newContext({ locale: 'en-GB', ...PHONE });
+  const trainerContext = await site.browser.newContext({ locale: 'en-GB', ...PHONE });
   const staff = await trainerContext.newPage();
   const codePage = `/sessions/${id}/days/1/check-in-code`;
   await signIn(staff, 'tess@example.org', codePage);
@@ -108,7 +93,7 @@ it('a trainer opens a code on a phone; a person checks in with it by keyboard; a
   await shoot(staff, 'check-in-code');
 
   // The person, in French first, with a wrong code: a French error, tied to the field.
-  const learnerContext = await browser.newContext({ locale: 'fr-BE', ...PHONE });
+  const learnerContext = await site.browser.newContext({ locale: 'fr-BE', ...PHONE });
   const person = await learnerContext.newPage();
   await signIn(person, 'lou@example.org', `/check-in?session=${id}&day=1&lang=fr`, frAccounts);
   await person.getByRole('heading', { level: 1, name: frAttendance['check-in'].form.title }).waitFor();

@@ -4,15 +4,13 @@
  * one of Belgium only, on a laptop and a phone; the numbers shown are the stored counts, and
  * axe finds nothing serious.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { User } from '../../src/accounts/model';
 import { hashPassword } from '../../src/accounts/passwords';
 import { TrainedPerson } from '../../src/attendance/model';
-import { importModules } from '../../src/courses/import';
 import { seedDemo } from '../../src/demo/seed';
-import { seedReferenceData } from '../../src/reference/seed';
-import { buildTestApp } from '../support/app';
-import { launchBrowser, listen, seriousViolations } from '../support/browser';
+import { seriousViolations } from '../support/browser';
+import { useBrowserSite } from '../support/browser-site';
 import { useTestDatabase } from '../support/database';
 import { giveTwoFactor } from '../support/two-factor';
 import enAccounts from '../../locales/en/accounts.json';
@@ -21,27 +19,13 @@ import enTwoFactor from '../../locales/en/two-factor.json';
 jest.setTimeout(120_000);
 
 const db = useTestDatabase(__filename);
-let browser: Browser;
-let site: Awaited<ReturnType<typeof listen>>;
+const site = useBrowserSite(db, () => seedDemo({ stakeholders: 300, sessions: 24, run: 'e2e-dashboard' }, new Date()));
 const PASSWORD = 'a sentence long enough to sign in with';
-
-beforeAll(async () => {
-  await seedReferenceData();
-  await importModules();
-  await seedDemo({ stakeholders: 300, sessions: 24, run: 'e2e-dashboard' }, new Date());
-  site = await listen(await buildTestApp(db.database()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
 
 async function coordinatorOn(viewport: { width: number; height: number }, email: string, scopeCountries: string[]): Promise<Page> {
   const coordinator = await User.create({ email, name: `Coordinator ${email}`, passwordHash: await hashPassword(PASSWORD), roles: ['coordinator'], scopeCountries, country: 'BE', emailVerifiedAt: new Date() });
   const phone = await giveTwoFactor(String(coordinator._id));
-  const page = await (await browser.newContext({ locale: 'en-GB', viewport })).newPage();
+  const page = await (await site.browser.newContext({ locale: 'en-GB', viewport })).newPage();
   await page.goto(`${site.baseUrl}/sign-in?returnTo=%2Fdashboard`);
   await page.getByLabel(enAccounts.fields.email).fill(email);
   await page.getByLabel(enAccounts.fields.password).fill(PASSWORD);
@@ -74,6 +58,4 @@ it('shows the programme’s progress from the stored counts, for all countries a
   // Nothing on the page is wider than the phone's screen.
   expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   expect(await seriousViolations(phone)).toEqual([]);
-  await phone.screenshot({ path: '/tmp/dash-phone.png', fullPage: true });
-  await laptop.screenshot({ path: '/tmp/dash-laptop.png', fullPage: true });
 });

@@ -4,17 +4,15 @@
  * closed, and are sent when the page is open again online; a refused change is named.
  */
 import type mongoose from 'mongoose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { User } from '../../src/accounts/model';
 import { hashPassword } from '../../src/accounts/passwords';
 import { Attendance } from '../../src/attendance/model';
 import { attendanceId } from '../../src/attendance/roll-call';
-import { importModules } from '../../src/courses/import';
 import { cancelEnrolment, enrol } from '../../src/enrolment/service';
-import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
-import { buildTestApp } from '../support/app';
-import { launchBrowser, listen, seriousViolations } from '../support/browser';
+import { seriousViolations } from '../support/browser';
+import { useBrowserSite } from '../support/browser-site';
 import { actor } from '../support/course-authors';
 import { useTestDatabase } from '../support/database';
 import enAccounts from '../../locales/en/accounts.json';
@@ -23,22 +21,9 @@ import enAttendance from '../../locales/en/attendance.json';
 jest.setTimeout(120_000);
 
 const db = useTestDatabase(__filename);
-let browser: Browser;
-let site: Awaited<ReturnType<typeof listen>>;
+const site = useBrowserSite(db);
 const PASSWORD = 'a sentence long enough to sign in with';
 const live = enAttendance['roll-call'].live;
-
-beforeAll(async () => {
-  await seedReferenceData();
-  await importModules();
-  site = await listen(await buildTestApp(db.database()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
 
 /** The record stored for a person on day 1, waiting up to `ms` for its status to become `expected`. */
 async function storedStatus(sessionId: mongoose.Types.ObjectId, userId: mongoose.Types.ObjectId, expected: string | null, ms = 10_000) {
@@ -65,7 +50,7 @@ it('saves each tap at once, keeps changes made offline on the device and sends t
   }
   const url = `${site.baseUrl}/sessions/${String(session._id)}/days/1/roll-call`;
 
-  const phone: BrowserContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const phone: BrowserContext = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   let page = await phone.newPage();
   await page.goto(`${site.baseUrl}/sign-in?returnTo=${encodeURIComponent(new URL(url).pathname)}`);
   await page.getByLabel(enAccounts.fields.email).fill('tess@example.org');
