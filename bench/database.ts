@@ -1,16 +1,24 @@
 /**
- * A throwaway database for a benchmark: MONGODB_URI when given, else an embedded FerretDB in a
- * temporary folder; seeded with the reference data and the modules; removed by `close()`.
- * Also the command-line options the benchmarks share.
+ * What the benchmarks share: a throwaway database (MONGODB_URI when given, else an embedded
+ * FerretDB in a temporary folder; seeded with the reference data and the modules; dropped and
+ * removed by `close()`), the real app over HTTP on it, the command-line options, and the runner.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import { importModules } from '../src/courses/import';
 import { type Database, type LocalDatabase, openDatabase, TOOLS_DIR } from '../src/db';
 import { startLocalDatabase } from '../src/db/local-server';
+import { createI18n } from '../src/i18n';
 import { createLogger } from '../src/logger';
+import { createMailer } from '../src/mail/mailer';
+import { activeSessionMails, stopSessionMails } from '../src/notifications/session-mails';
 import { seedReferenceData } from '../src/reference/seed';
 
 /** `--name N` or `--name=N` on the command line: a whole number of at least 1, else `fallback`. */
@@ -61,9 +69,50 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
     workDir,
     log,
     close: async () => {
+      if (mongoose.connection.db) await mongoose.connection.db.dropDatabase().catch(() => undefined);
       await database.close().catch(() => undefined);
       await local?.stop().catch(() => undefined);
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The real app listening on a free port of 127.0.0.1, on the bench database, its mails written
+ * as files in the scratch folder. `close()` lets the mails in flight finish, then stops it.
+ */
+export async function startBenchApp(bench: BenchDatabase): Promise<{ api: string; close(): Promise<void> }> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'bench-session-secret-of-at-least-32-characters',
+    DATA_DIR: path.join(bench.workDir, 'data'),
+  });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, isProduction: false, log: bench.log });
+  const app = createApp({ config, log: createLogger({ level: process.env.BENCH_APP_LOG ?? 'silent', pretty: false }), database: bench.database, i18n: await createI18n(), mailer });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return {
+    api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`,
+    close: async () => {
+      await activeSessionMails()?.idle().catch(() => undefined);
+      stopSessionMails();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Runs a benchmark and exits with the code it returns (0 when none), or 1 when it throws. */
+export function runBench(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -13,21 +13,12 @@
  * the others wait with positions 1..N−seats, contiguous, in the order of their wait tickets.
  * Not part of the jest suite.
  */
-import { numberOption as option, openBenchDatabase } from './database';
-import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import mongoose from 'mongoose';
+import { numberOption as option, openBenchDatabase, runBench, startBenchApp } from './database';
+import http from 'node:http';
 import { createApiToken } from '../src/accounts/api-token';
 import { User } from '../src/accounts/model';
 import { toSessionUser } from '../src/accounts/session-user';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { WaitClaim } from '../src/enrolment/model';
-import { createI18n } from '../src/i18n';
-import { createLogger } from '../src/logger';
-import { createMailer } from '../src/mail/mailer';
-import { activeSessionMails, stopSessionMails } from '../src/notifications/session-mails';
 import { TrainingSession } from '../src/sessions/model';
 import { defaultDays, scheduleSession } from '../src/sessions/schedule';
 
@@ -87,25 +78,11 @@ interface ListItem {
 }
 
 async function main(): Promise<number> {
-  const { database, workDir, log, close } = await openBenchDatabase('enrolment');
-  let server: Server | undefined;
+  const bench = await openBenchDatabase('enrolment');
+  let app: Awaited<ReturnType<typeof startBenchApp>> | undefined;
   try {
-
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SESSION_SECRET: 'bench-session-secret-of-at-least-32-characters',
-      DATA_DIR: path.join(workDir, 'data'),
-    });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, isProduction: false, log });
-    const app = createApp({ config, log: createLogger({ level: process.env.BENCH_APP_LOG ?? 'silent', pretty: false }), database, i18n: await createI18n(), mailer });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      server!.once('listening', resolve);
-      server!.once('error', reject);
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    app = await startBenchApp(bench);
+    const base = app.api;
 
     // The session and its trainer (who reads the list at the end).
     const trainerDoc = await User.create({ email: 'bench-trainer@example.org', name: 'Bench Trainer', passwordHash: 'not used', roles: ['trainer'], country: 'BE', emailVerifiedAt: new Date() });
@@ -191,20 +168,10 @@ async function main(): Promise<number> {
     console.log(`\nOK: exactly ${Math.min(SEATS, N)} enrolled, the other ${Math.max(0, N - SEATS)} waiting in ticket order.`);
     return 0;
   } finally {
-    // The enrolment mails (written as .eml files in the temporary directory) finish first.
-    await activeSessionMails()?.idle().catch(() => undefined);
-    stopSessionMails();
     agent.destroy();
-    if (server) await new Promise((resolve) => server!.close(resolve));
-    if (mongoose.connection.db) await mongoose.connection.db.dropDatabase().catch(() => undefined);
-    await close();
+    await app?.close();
+    await bench.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -13,22 +13,14 @@
  * the same run, the raw cursor read rate and the rate of the enriched rows without any writer.
  * Server and client share this process: the client only counts bytes. Not part of the jest suite.
  */
-import { numberOption as option, openBenchDatabase } from './database';
-import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import { numberOption as option, openBenchDatabase, runBench, startBenchApp } from './database';
+import http from 'node:http';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import mongoose from 'mongoose';
 import { createApiToken } from '../src/accounts/api-token';
 import { SECTORS, User } from '../src/accounts/model';
 import { Attendance, ATTENDANCE_STATUSES, TrainedPerson } from '../src/attendance/model';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { createI18n } from '../src/i18n';
-import { createLogger } from '../src/logger';
-import { createMailer } from '../src/mail/mailer';
-import { stopSessionMails } from '../src/notifications/session-mails';
 import { attendanceCursor, reportRows } from '../src/reports/query';
 import { TrainingSession } from '../src/sessions/model';
 
@@ -165,30 +157,16 @@ async function seed(): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const { database, workDir, log, close } = await openBenchDatabase('reports');
-  let server: Server | undefined;
+  const bench = await openBenchDatabase('reports');
+  let app: Awaited<ReturnType<typeof startBenchApp>> | undefined;
   try {
-
     const seeding = await measured(seed);
     const count = await Attendance.countDocuments();
     console.log(`seeded ${count} attendance rows (${PEOPLE} people) in ${seconds(seeding.ms)}: ${Math.round(count / (seeding.ms / 1000))} rows/s inserted`);
     if (count !== ROWS) console.log(`WARNING: expected ${ROWS} rows`);
 
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SESSION_SECRET: 'bench-session-secret-of-at-least-32-characters',
-      DATA_DIR: path.join(workDir, 'data'),
-    });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, isProduction: false, log });
-    const app = createApp({ config, log: createLogger({ level: 'silent', pretty: false }), database, i18n: await createI18n(), mailer });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      server!.once('listening', resolve);
-      server!.once('error', reject);
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    app = await startBenchApp(bench);
+    const base = app.api;
     const adminDoc = await User.create({ email: 'bench-admin@example.org', name: 'Bench Admin', passwordHash: 'not used', roles: ['admin'], country: 'BE', emailVerifiedAt: new Date() });
     const token = (await createApiToken(String(adminDoc._id), 'bench')).token;
 
@@ -234,17 +212,9 @@ async function main(): Promise<number> {
     console.log('\nOK');
     return 0;
   } finally {
-    stopSessionMails();
-    if (server) await new Promise((resolve) => server!.close(resolve));
-    if (mongoose.connection.db) await mongoose.connection.db.dropDatabase().catch(() => undefined);
-    await close();
+    await app?.close();
+    await bench.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

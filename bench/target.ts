@@ -15,7 +15,7 @@
  * The database is MONGODB_URI when set, else an embedded FerretDB (bench/database.ts). Prints
  * numbers; asserts nothing. Not part of the jest suite.
  */
-import { numberOption as option, openBenchDatabase } from './database';
+import { numberOption as option, openBenchDatabase, runBench } from './database';
 import mongoose from 'mongoose';
 import { User } from '../src/accounts/model';
 import { toSessionUser } from '../src/accounts/session-user';
@@ -87,10 +87,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);
