@@ -13,6 +13,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import type { TwoFactorContext } from '../two-factor/service';
 import type { RegistrationInput } from './schemas';
 import { type SessionUser, toSessionUser } from './session-user';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** The version of the privacy notice a person consents to at registration. */
 export const PRIVACY_NOTICE_VERSION = '2026-11-23';
@@ -125,7 +126,7 @@ export async function insertUser(fields: Partial<UserDocument>): Promise<UserDoc
   try {
     return (await User.create(fields)).toObject();
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw emailTaken();
+    if (isDuplicateKey(error)) throw emailTaken();
     throw error;
   }
 }

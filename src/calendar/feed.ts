@@ -16,6 +16,7 @@ import { Enrolment } from '../enrolment/model';
 import { NotFoundError } from '../http/errors';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { type CalendarOptions, sessionsCalendar } from './session-calendar';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export interface CalendarFeedDocument {
   _id: mongoose.Types.ObjectId;
@@ -74,7 +75,7 @@ export async function createFeed(userId: string, options: { baseUrl?: string } =
     await CalendarFeed.updateOne(filter, update, { upsert: true });
   } catch (error) {
     // Two first creations at once: one upsert inserted, the other hit the unique index; as an update it now wins.
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
     await CalendarFeed.updateOne(filter, update);
   }
   const path = feedPath(token);

@@ -5,6 +5,7 @@ import { readModules, type VersionSource } from './files/read';
 import type { FileProblem } from './files/yaml';
 import { Course, CourseVersion, versionKeyOf } from './model';
 import { forgetImportedFiles, importVersionResources } from './resources/import';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export const MODULES_DIR = path.join(PROJECT_ROOT, 'modules');
 
@@ -79,7 +80,7 @@ export async function importModules(root: string = MODULES_DIR): Promise<ImportR
         } catch (error) {
           await forgetImportedFiles(resources.created);
           // Another import (a second instance starting) added it meanwhile: nothing to do.
-          if ((error as { code?: number }).code !== 11000) throw error;
+          if (!isDuplicateKey(error)) throw error;
           report.versions.unchanged.push(label);
         }
         continue;

@@ -1,6 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../http/errors';
 import { CourseVersion, type CourseVersionDocument, type QuestionDocument } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** The share of questions answered right needed to pass the knowledge check. */
 export const PASS_MARK = 0.7;
@@ -61,7 +62,7 @@ export async function startCourse(userId: string, course: string): Promise<Progr
     await Progress.create({ user: userId, course, version: latest.version });
   } catch (error) {
     // Two quick clicks: the unique index let only one in, which is the one we want.
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
   }
   return (await findProgress(userId, course))!;
 }

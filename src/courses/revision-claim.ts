@@ -9,6 +9,7 @@
  * others see a duplicate key and are told that the draft changed meanwhile.
  */
 import mongoose, { Schema } from 'mongoose';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 interface RevisionClaimDocument {
   _id: string;
@@ -33,8 +34,6 @@ const RevisionClaim = mongoose.model<RevisionClaimDocument>('CourseRevisionClaim
 /** A claim older than this whose draft never moved on was left by a crash: it may be taken over. */
 const ABANDONED_AFTER_MS = 30_000;
 
-const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
-
 /**
  * Claims the move of draft `version` from `revision`; false when someone else has it.
  * `stillAt` tells whether the draft is still at that revision (for abandoned claims).
@@ -45,7 +44,7 @@ export async function claimRevision(version: mongoose.Types.ObjectId, revision: 
     await RevisionClaim.create({ _id, version, revision, createdAt: new Date() });
     return true;
   } catch (error) {
-    if (!isDuplicate(error)) throw error;
+    if (!isDuplicateKey(error)) throw error;
   }
   const claim = await RevisionClaim.findById(_id).lean();
   if (!claim || Date.now() - claim.createdAt.getTime() < ABANDONED_AFTER_MS || !(await stillAt())) return false;
@@ -55,7 +54,7 @@ export async function claimRevision(version: mongoose.Types.ObjectId, revision: 
     await RevisionClaim.create({ _id, version, revision, createdAt: new Date() });
     return true;
   } catch (error) {
-    if (isDuplicate(error)) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import { assertAuthor, canAuthor, findCourse, findDraft, SEMVER, saveDraft } fro
 import { normaliseText } from './drafts';
 import { CourseVersion, type CourseVersionDocument, type QuestionDocument, type VersionStatus, versionKeyOf } from './model';
 import { Course } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export { canAuthor, SEMVER } from './draft-guard';
 export const LATEST = 'latest';
@@ -170,7 +171,7 @@ export async function startDraft(user: SessionUser | undefined, slug: string): P
       revision: 0,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw draftExists();
+    if (isDuplicateKey(error)) throw draftExists();
     throw error;
   }
   const drafts = await CourseVersion.find({ course: slug, status: 'draft' }).sort({ _id: 1 }).lean();

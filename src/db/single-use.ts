@@ -6,6 +6,7 @@
  * inserting one document named after it: exactly one request gets it.
  */
 import mongoose, { Schema } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
 
 interface UseDocument {
   _id: string;
@@ -26,7 +27,7 @@ export async function claimOnce(key: string, keepMs: number): Promise<boolean> {
   try {
     await SingleUse.create({ _id: key, expiresAt: new Date(now + keepMs) });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
   // Expired claims are removed here rather than by a TTL index (FerretDB has none).

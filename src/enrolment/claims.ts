@@ -12,13 +12,13 @@
  *   deletes the ticket first and the seat second, so every order of the two ends with the
  *   waiter either promoted with their ticket consumed, or cancelled without a seat.
  */
+import { isDuplicateKey } from '../db/duplicate-key';
 import mongoose from 'mongoose';
 import { TrainingSession } from '../sessions/model';
 import { type EnrolmentStatus, SeatClaim, seatClaimId, WaitClaim, waitClaimId } from './model';
 
 type Id = mongoose.Types.ObjectId;
 
-export const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 export type SeatClaimResult = { result: 'claimed'; id: string; seat: number } | { result: 'full' } | { result: 'holds-seat' };
 

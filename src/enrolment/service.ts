@@ -18,7 +18,8 @@ import type { SessionUser } from '../accounts/session-user';
 import { Organisation } from '../reference/model';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { managesSession } from '../sessions/access';
-import { claimSeat, type ClaimState, claimState, claimTicket, isDuplicateKey, positionOf, promoteWaiting, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
+import { claimSeat, type ClaimState, claimState, claimTicket, positionOf, promoteWaiting, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { EnrolmentConflictError, EnrolmentForbiddenError, EnrolmentNotFoundError } from './errors';
 import { Enrolment, type EnrolmentDocument, enrolmentIndexesReady, type EnrolmentStatus, SeatClaim, WaitClaim } from './model';
 

@@ -17,6 +17,7 @@ import mongoose, { Schema } from 'mongoose';
 import { SeatClaim } from '../enrolment/model';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { findRecipient, type SessionMailContext, sendSessionMail } from './session-mail';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** Reminders go out once day 1 starts within this. */
 export const REMINDER_WINDOW_MS = 48 * 3600 * 1000;
@@ -94,7 +95,6 @@ export interface ReminderScheduler {
   stop(): Promise<void>;
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
 /** Finds what is due every `intervalMs` (a minute by default); the first run comes after one interval. */
 export function startReminderScheduler(options: ReminderSchedulerOptions): ReminderScheduler {

@@ -5,6 +5,7 @@ import { type AccountsContext, sendAccountMail } from '../accounts/service';
 import { toSessionUser } from '../accounts/session-user';
 import { ValidationError } from '../http/errors';
 import { assertCurrentPassword, findAccount } from './service';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export const EMAIL_CONFIRM_PATH = '/profile/email/confirm';
 
@@ -72,7 +73,7 @@ export async function confirmEmailChange(context: AccountsContext, secret: strin
       { $set: { email: token.email, emailVerifiedAt: new Date() } },
     ));
   } catch (error) {
-    if ((error as { code?: number }).code === 11000 || (await takenByAnother())) return { status: 'taken', email: token.email };
+    if (isDuplicateKey(error) || (await takenByAnother())) return { status: 'taken', email: token.email };
     throw error;
   }
   // The address changed by another way between the request and the click: this link is stale.
