@@ -11,7 +11,7 @@ import { formErrorsFrom, keptFormValues, type ShownFieldError, toFieldErrors } f
 import { readerLanguage } from '../i18n/middleware';
 import { listOf, requestIdOf } from '../users/page-helpers';
 import { ATTENDANCE_STATUSES } from './model';
-import { ruleSentence, sharePercent } from './rule-text';
+import { ruleSentence } from './rule-text';
 import { getSettingsRecord, settingsSchema } from './settings';
 import { changeSettings, trainedTotal } from './settings-change';
 
@@ -58,7 +58,7 @@ async function render(req: Request, res: Response, form: Form | undefined, statu
       statuses: form?.statuses ?? settings.countingStatuses,
       errors: form?.errors ?? [],
       statusOptions: ATTENDANCE_STATUSES.map((value) => ({ value, label: req.t(`attendance:status.${value}`) })),
-      shareOptions: shares.map((share) => ({ value: String(share), label: req.t(`settings:share.${SHARE_LABELS.get(share) ?? 'other'}`, { percent: sharePercent(share, lang) }) })),
+      shareOptions: shares.map((share) => ({ value: String(share), label: req.t(`settings:share.${SHARE_LABELS.get(share) ?? 'other'}`, { percent: res.locals.format.percent(share) as string }) })),
     },
     status,
   );

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { AccountStatus, Role } from '../accounts/model';
-import { sharePercent } from '../attendance/rule-text';
+import { formatPercent } from '../i18n/format';
 import type { AuditEventView } from '../audit/service';
 
 /** What the pages need to name things in the reader's language. */
@@ -47,7 +47,7 @@ function valueText(labels: Labels, field: string, value: unknown): string {
     case 'countingStatuses':
       return list(labels, strings(value).map((status) => labels.t(`attendance:status.${status}`)));
     case 'requiredShare':
-      return sharePercent(Number(value), labels.lang);
+      return formatPercent(Number(value), labels.lang);
     default:
       return String(value ?? '');
   }
