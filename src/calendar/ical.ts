@@ -103,11 +103,6 @@ export function localDateTime(date: string, time: string): string {
   return `${date.replaceAll('-', '')}T${time.replace(':', '')}00`;
 }
 
-/** An instant as the wall-clock time of `zone`, to go with a TZID. */
-export function zonedDateTime(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toFormat("yyyyMMdd'T'HHmmss");
-}
-
 /** `+0100`, `-0330`: a UTC offset in minutes as iCalendar writes it. */
 export function utcOffset(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';

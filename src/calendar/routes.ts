@@ -9,13 +9,11 @@
  *   (signed-in; CSRF checked by the page stack), which redirect 303 to `/profile#calendar`.
  */
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import mongoose from 'mongoose';
 import { saveSession } from '../accounts/sign-in-session';
-import { NotFoundError } from '../http/errors';
 import { readerLanguage } from '../i18n/middleware';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { createFeed, feedCalendar, revokeFeed } from './feed';
 import { type CalendarOptions, sessionCalendar } from './session-calendar';
+import { findSession } from '../sessions/access';
 
 declare module 'express-session' {
   interface SessionData {
@@ -34,7 +32,6 @@ export interface CalendarRouteOptions {
   organizer?: CalendarOptions['organizer'];
 }
 
-const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
 function sendCalendar(res: Response, body: string, headers: Record<string, string>): void {
   res.status(200).set({ 'Content-Type': CALENDAR_CONTENT_TYPE, ...headers }).send(Buffer.from(body, 'utf8'));
@@ -44,9 +41,7 @@ export function calendarApi(options: CalendarRouteOptions): Router {
   const router = Router();
   router.get('/sessions/:id.ics', async (req, res) => {
     const id = String(req.params.id);
-    if (!OBJECT_ID.test(id)) throw new NotFoundError('no such session');
-    const session = await TrainingSession.findById(new mongoose.Types.ObjectId(id)).lean<TrainingSessionDocument>();
-    if (!session) throw new NotFoundError('no such session');
+    const session = await findSession(id);
     const lang = readerLanguage(req);
     const body = await sessionCalendar(session, { ...options, lang, t: req.i18n.getFixedT(lang) });
     sendCalendar(res, body, {

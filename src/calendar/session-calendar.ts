@@ -47,11 +47,6 @@ export function sessionUrl(baseUrl: string, sessionId: string): string {
   return `${baseUrl}/sessions/${sessionId}`;
 }
 
-/** Where the download button points (the JSON API route; also used by pages). */
-export function sessionCalendarPath(sessionId: string): string {
-  return `/api/v1/sessions/${sessionId}.ics`;
-}
-
 /** City names (reference data) and course titles in `lang`, else English, else their ids. */
 export async function lookUpNames(sessions: CalendarSession[], lang: Language): Promise<CalendarNames> {
   const cities = new Map<string, string>();

@@ -21,22 +21,6 @@ export const enrolmentInputSchema = z
 
 export const enrolmentListQuery = paginationQuery.strict();
 
-/** The 201 answer. */
-export const enrolmentResultSchema = z.object({
-  userId: z.string(),
-  status: z.enum(['enrolled', 'waitlisted']),
-  position: z.number().int().min(1).optional(),
-});
-
-export const enrolmentListItemSchema = z.object({
-  userId: z.string(),
-  name: z.string(),
-  email: z.string(),
-  organisation: z.string().nullable(),
-  sector: z.string().nullable(),
-  status: z.enum(['enrolled', 'waitlisted']),
-  position: z.number().int().min(1).optional(),
-});
 
 const param = (req: Request, name: string) => String(req.params[name]);
 

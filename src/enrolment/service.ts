@@ -13,17 +13,15 @@
 import { EventEmitter } from 'node:events';
 import mongoose from 'mongoose';
 import { User, type UserDocument } from '../accounts/model';
-import { can, hasRole, inScope } from '../accounts/policy';
+import { can } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { Organisation } from '../reference/model';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
-import { managesSession } from '../sessions/access';
+import { managesSession, runsProgramme } from '../sessions/access';
 import { claimSeat, type ClaimState, claimState, claimTicket, positionOf, promoteWaiting, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { EnrolmentConflictError, EnrolmentForbiddenError, EnrolmentNotFoundError } from './errors';
 import { Enrolment, type EnrolmentDocument, enrolmentIndexesReady, type EnrolmentStatus, SeatClaim, WaitClaim } from './model';
-
-export { recountSession, seatCounts, type SeatCounts };
 
 type Id = mongoose.Types.ObjectId;
 
@@ -169,8 +167,7 @@ export async function enrol(actor: SessionUser, sessionId: string, target?: Enro
   const { person } = await resolvePerson(actor, session, target);
   if (session.status !== 'open') throw new EnrolmentConflictError('session-not-open', 'this session is not open for enrolment');
   // Coordinators (of its country) and admins may still add people: to record training already held.
-  const recordsPast = hasRole(actor, 'admin') || (hasRole(actor, 'coordinator') && inScope(actor, session.country));
-  if (now.getTime() > session.enrolmentDeadline.getTime() && !recordsPast) {
+  if (now.getTime() > session.enrolmentDeadline.getTime() && !runsProgramme(actor, session.country)) {
     throw new EnrolmentConflictError('deadline-passed', 'the enrolment deadline has passed', { deadline: session.enrolmentDeadlineDate });
   }
   const sessionId_ = session._id;

@@ -11,28 +11,34 @@ export interface ShownFieldError {
 
 type Issue = z.core.$ZodIssue;
 
-/** A zod issue as a sentence in the reader's language (`errors:field.*`). */
-export function describeIssue(issue: Issue, t: TFunction): string {
+/** The `errors:field.*` key (and its values) that words a zod issue. */
+export function issueKey(issue: Issue): { key: string; values?: Record<string, string | number> } {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? t('errors:field.required') : t('errors:field.invalid');
+      return { key: issue.input === undefined ? 'errors:field.required' : 'errors:field.invalid' };
     case 'too_small':
       return issue.origin === 'string'
-        ? t('errors:field.too-short', { count: Number(issue.minimum) })
-        : t('errors:field.too-small', { minimum: Number(issue.minimum) });
+        ? { key: 'errors:field.too-short', values: { count: Number(issue.minimum) } }
+        : { key: 'errors:field.too-small', values: { minimum: Number(issue.minimum) } };
     case 'too_big':
       return issue.origin === 'string'
-        ? t('errors:field.too-long', { count: Number(issue.maximum) })
-        : t('errors:field.too-big', { maximum: Number(issue.maximum) });
+        ? { key: 'errors:field.too-long', values: { count: Number(issue.maximum) } }
+        : { key: 'errors:field.too-big', values: { maximum: Number(issue.maximum) } };
     case 'invalid_value':
-      return t('errors:field.invalid-choice');
+      return { key: 'errors:field.invalid-choice' };
     case 'invalid_format':
-      return issue.format === 'email' ? t('errors:field.invalid-email') : t('errors:field.invalid');
+      return { key: issue.format === 'email' ? 'errors:field.invalid-email' : 'errors:field.invalid' };
     case 'unrecognized_keys':
-      return t('errors:field.unknown', { fields: issue.keys.join(', ') });
+      return { key: 'errors:field.unknown', values: { fields: issue.keys.join(', ') } };
     default:
-      return t('errors:field.invalid');
+      return { key: 'errors:field.invalid' };
   }
+}
+
+/** A zod issue as a sentence in the reader's language (`errors:field.*`). */
+export function describeIssue(issue: Issue, t: TFunction): string {
+  const { key, values } = issueKey(issue);
+  return String(t(key, values ?? {}));
 }
 
 export function toFieldErrors(issues: Issue[], t: TFunction): ShownFieldError[] {

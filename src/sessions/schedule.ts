@@ -10,6 +10,8 @@
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { hasRole, inScope } from '../accounts/policy';
+import { issueKey } from '../http/validate';
+import { runsProgramme } from './access';
 import { User } from '../accounts/model';
 import type { SessionUser } from '../accounts/session-user';
 import { CourseVersion } from '../courses/model';
@@ -95,32 +97,9 @@ export function canSchedule(user: SessionUser | undefined): boolean {
   return hasRole(user, 'trainer') || hasRole(user, 'coordinator') || hasRole(user, 'admin');
 }
 
-/** Coordinators (in scope) and admins: may enter past training and choose a pinned version. */
-function runsProgramme(user: SessionUser, country: string): boolean {
-  return hasRole(user, 'admin') || (hasRole(user, 'coordinator') && inScope(user, country));
-}
-
-/** A zod issue as a field error with a key of the shared `errors:field.*` set (as describeIssue words it). */
+/** A zod issue as a field error with a key of the shared `errors:field.*` set (worded as describeIssue does). */
 export function issueToFieldError(issue: z.core.$ZodIssue): FieldError {
-  const path = issue.path.map(String).join('.');
-  switch (issue.code) {
-    case 'invalid_type':
-      return { path, key: issue.input === undefined ? 'errors:field.required' : 'errors:field.invalid' };
-    case 'too_small':
-      return issue.origin === 'string'
-        ? { path, key: 'errors:field.too-short', values: { count: Number(issue.minimum) } }
-        : { path, key: 'errors:field.too-small', values: { minimum: Number(issue.minimum) } };
-    case 'too_big':
-      return issue.origin === 'string'
-        ? { path, key: 'errors:field.too-long', values: { count: Number(issue.maximum) } }
-        : { path, key: 'errors:field.too-big', values: { maximum: Number(issue.maximum) } };
-    case 'invalid_value':
-      return { path, key: 'errors:field.invalid-choice' };
-    case 'unrecognized_keys':
-      return { path, key: 'errors:field.unknown', values: { fields: issue.keys.join(', ') } };
-    default:
-      return { path, key: 'errors:field.invalid' };
-  }
+  return { path: issue.path.map(String).join('.'), ...issueKey(issue) };
 }
 
 export function parseScheduleInput(input: unknown): z.output<typeof scheduleInputSchema> {

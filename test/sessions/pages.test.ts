@@ -159,6 +159,20 @@ describe('the trainer’s desk, editing and cancelling', () => {
   });
 });
 
+describe('moving a session to another country', () => {
+  it('with the time zone left empty, takes the new country’s zone, as when scheduling', async () => {
+    const id = await schedule({ title: 'Moved', 'days.0.date': '2031-09-08', 'days.1.date': '2031-09-09' });
+    expect((await TrainingSession.findById(id).lean())!.timezone).toBe('Europe/Brussels');
+    const edit = await trainer.agent.get(`/sessions/${id}/edit`).expect(200);
+    const saved = await trainer.agent
+      .post(`/sessions/${id}/edit`)
+      .type('form')
+      .send({ ...form({ title: 'Moved', city: 'pt-setubal', 'days.0.date': '2031-09-08', 'days.1.date': '2031-09-09' }), _csrf: csrfTokenIn(edit.text) });
+    expect(saved.status).toBe(303);
+    expect((await TrainingSession.findById(id).lean())).toMatchObject({ city: 'pt-setubal', timezone: 'Europe/Lisbon' });
+  });
+});
+
 describe('the pinned versions', () => {
   it('are shown to everyone and changed only by a coordinator', async () => {
     const id = await schedule({ title: 'Pinned', 'days.0.date': '2031-08-04', 'days.1.date': '2031-08-05' });

@@ -6,12 +6,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import mongoose from 'mongoose';
-import { ForbiddenError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import { formErrorsFrom } from '../../http/validate';
 import { readerLanguage } from '../../i18n/middleware';
 import { cancelEnrolment, enrol, listEnrolments, myEnrolments } from '../../enrolment/service';
-import { findSession, managesSession } from '../access';
+import { findSession, managedSession } from '../access';
 import { TrainingSession, type TrainingSessionDocument } from '../model';
 import { namesFor } from '../present';
 import { sessionForPage } from './view';
@@ -51,14 +50,8 @@ export async function leave(req: Request, res: Response) {
   res.redirect(303, `/sessions/${String(session._id)}?enrolment=left#enrolment`);
 }
 
-async function staffSession(req: Request): Promise<TrainingSessionDocument> {
-  const session = await findSession(String(req.params.id));
-  if (!managesSession(req.user, session)) throw new ForbiddenError();
-  return session;
-}
-
 async function rosterPage(req: Request, res: Response, state: { email?: string; errors?: Array<{ path: string; message: string }>; done?: string } = {}, status = 200) {
-  const session = await staffSession(req);
+  const session = await managedSession(req.user, String(req.params.id));
   const lang = readerLanguage(req);
   const people = await listEnrolments(req.user!, String(session._id));
   await renderPage(
@@ -80,7 +73,7 @@ async function rosterPage(req: Request, res: Response, state: { email?: string; 
 export const roster = (req: Request, res: Response) => rosterPage(req, res);
 
 export async function addToRoster(req: Request, res: Response) {
-  const session = await staffSession(req);
+  const session = await managedSession(req.user, String(req.params.id));
   const email = typeof req.body?.email === 'string' ? req.body.email.trim() : '';
   if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email)) {
     return rosterPage(req, res, { email, errors: [{ path: 'email', message: req.t('errors:field.invalid-email') }] }, 400);
@@ -98,7 +91,7 @@ export async function addToRoster(req: Request, res: Response) {
 }
 
 export async function removeFromRoster(req: Request, res: Response) {
-  const session = await staffSession(req);
+  const session = await managedSession(req.user, String(req.params.id));
   const userId = String(req.params.userId);
   try {
     await cancelEnrolment(req.user!, String(session._id), userId);
@@ -110,7 +103,7 @@ export async function removeFromRoster(req: Request, res: Response) {
 
 
 export async function rosterCsv(req: Request, res: Response) {
-  const session = await staffSession(req);
+  const session = await managedSession(req.user, String(req.params.id));
   const people = await listEnrolments(req.user!, String(session._id));
   const header = ['name', 'email', 'organisation', 'sector', 'status', 'position'].map((column) => req.t(`sessions:roster.csv.${column}`));
   const rows = people.map((person) => [person.name, person.email, person.organisation ?? '', person.sector ?? '', req.t(`sessions:roster.status.${person.status}`), person.position ?? ''].map(String));

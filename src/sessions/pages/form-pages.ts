@@ -12,11 +12,10 @@ import { ForbiddenError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import { formErrorsFrom, type ShownFieldError } from '../../http/validate';
 import { readerLanguage } from '../../i18n/middleware';
-import { findSession, managesSession } from '../access';
+import { managedSession } from '../access';
 import { cancelSession, updateSession } from '../change';
 import type { TrainingSessionDocument } from '../model';
 import { canSchedule, defaultDays, MAX_DAYS, scheduleSession } from '../schedule';
-import { defaultTimeZone } from '../time-zones';
 import { filterChoices } from './list-pages';
 
 type FormValues = Record<string, string | string[]>;
@@ -143,23 +142,18 @@ export async function createFromForm(req: Request, res: Response) {
   }
 }
 
-async function managed(req: Request): Promise<TrainingSessionDocument> {
-  const session = await findSession(String(req.params.id));
-  if (!managesSession(req.user, session)) throw new ForbiddenError();
-  return session;
-}
-
 export async function editPage(req: Request, res: Response) {
-  const session = await managed(req);
+  const session = await managedSession(req.user, String(req.params.id));
   await formPage(req, res, { values: valuesOf(session), session });
 }
 
 export async function saveEdit(req: Request, res: Response) {
-  const session = await managed(req);
+  const session = await managedSession(req.user, String(req.params.id));
   const values = valuesFrom(req.body);
   const input = inputFrom(values);
-  // A zone left empty takes the country's default again, as on creation.
-  if (!values.timezone) Object.assign(input, { timezone: defaultTimeZone(session.country) ?? session.timezone });
+  // A zone left empty takes the default of the chosen city's country again, as on creation
+  // (the service's rule for ''; filled in here it would keep the old country's zone on a move).
+  if (!values.timezone) Object.assign(input, { timezone: '' });
   try {
     const { warnings } = await updateSession(req.user, String(session._id), input);
     res.redirect(303, `/sessions/${String(session._id)}?done=saved${warnings.length ? '&warning=venue-busy' : ''}`);
@@ -171,12 +165,12 @@ export async function saveEdit(req: Request, res: Response) {
 }
 
 export async function cancelPage(req: Request, res: Response) {
-  const session = await managed(req);
+  const session = await managedSession(req.user, String(req.params.id));
   await renderPage(res, 'sessions/cancel', { title: req.t('sessions:cancel.title'), session: { id: String(session._id), title: session.title, seatsTaken: session.seatsTaken, waitlisted: session.waitlisted } });
 }
 
 export async function confirmCancel(req: Request, res: Response) {
-  const session = await managed(req);
+  const session = await managedSession(req.user, String(req.params.id));
   try {
     await cancelSession(req.user, String(session._id));
     res.redirect(303, `/sessions/${String(session._id)}?done=cancelled`);
