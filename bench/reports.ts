@@ -20,7 +20,7 @@ import vm from 'node:vm';
 import mongoose from 'mongoose';
 import { createApiToken } from '../src/accounts/api-token';
 import { SECTORS, User } from '../src/accounts/model';
-import { Attendance, ATTENDANCE_STATUSES, TrainedPerson } from '../src/attendance/model';
+import { Attendance, attendanceId, ATTENDANCE_STATUSES, TrainedPerson } from '../src/attendance/model';
 import { attendanceCursor, reportRows } from '../src/reports/query';
 import { TrainingSession } from '../src/sessions/model';
 
@@ -138,7 +138,7 @@ async function seed(): Promise<void> {
       for (let p = 0; p < PEOPLE_PER_SESSION && written + records.length < ROWS; p += 1) {
         const person = people[(s * 997 + p) % PEOPLE]!;
         records.push({
-          _id: `${String(session._id)}:${day}:${String(person._id)}`,
+          _id: attendanceId(session._id, day, person._id),
           session: session._id,
           day,
           date: dates[day]!,

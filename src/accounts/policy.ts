@@ -21,6 +21,8 @@ export type Action =
   | 'courses.author'
   /** Read lessons, mark them done and take knowledge checks: any active account. */
   | 'courses.learn'
+  /** Follow the programme: the dashboard, the target and its rule, attendance reports (scoped to their countries). */
+  | 'programme.follow'
   /** Change the target and the rule of who counts as trained: administrators only. */
   | 'programme.configure';
 
@@ -78,6 +80,7 @@ export function can(user: SessionUser | undefined, action: Action, target?: User
   if (hasRole(user, 'admin')) return true;
   switch (action) {
     case 'users.list':
+    case 'programme.follow':
       return hasRole(user, 'coordinator');
     case 'users.read':
       return hasRole(user, 'coordinator') && target !== undefined && inScope(user, target.country);

@@ -6,7 +6,7 @@ import { type Request, Router } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { requireSignedIn } from '../accounts/bearer';
-import { can, hasRole, visibleCountries } from '../accounts/policy';
+import { can, visibleCountries } from '../accounts/policy';
 import { ForbiddenError } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { findSession, managesSession } from '../sessions/access';
@@ -65,7 +65,7 @@ export function attendanceApi(): Router {
 
   router.get('/stats/target', requireSignedIn, async (req, res) => {
     parseInput(req, statsQuery, req.query);
-    if (!(hasRole(req.user, 'coordinator') || can(req.user, 'users.list'))) throw new ForbiddenError('coordinators and administrators follow the target');
+    if (!can(req.user, 'programme.follow')) throw new ForbiddenError('coordinators and administrators follow the target');
     res.json(await targetStats(visibleCountries(req.user)));
   });
 

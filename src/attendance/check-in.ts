@@ -18,8 +18,8 @@ import { claimOnce } from '../db/single-use';
 import { Enrolment } from '../enrolment/model';
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../http/errors';
 import { managesSession } from '../sessions/access';
-import { Attendance, type AttendanceStatus } from './model';
-import { attendanceId, recordAttendance, sessionDay } from './roll-call';
+import { Attendance, attendanceId, type AttendanceStatus } from './model';
+import { sessionDay, writeAttendance } from './roll-call';
 
 /** No 0/O, 1/I: nothing to misread on a projector. */
 export const CHECK_IN_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -154,6 +154,7 @@ export async function checkIn(
   // Two submissions at once (a double tap): only one writes, so the trail gets one entry.
   const first = await claimOnce(`check-in:${recordId}:${stored.codeHash}`, Math.max(0, stored.validUntil.getTime() - now.getTime()) + 60_000);
   if (!first) return { status: (await Attendance.findById(recordId).lean())?.status ?? 'present', already: true };
-  await recordAttendance(actor, sessionId, dayNumber, [{ userId: actor.id, status: 'present' }], { now, via: 'check-in', staffCheck: false });
+  // Checked above (enrolled, code, window within the day, not cancelled): written as the roll call writes.
+  await writeAttendance(session, day, [{ userId: actor.id, status: 'present' }], actor.id, now, 'check-in');
   return { status: 'present', already: false };
 }

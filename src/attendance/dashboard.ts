@@ -5,8 +5,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import mongoose from 'mongoose';
-import { hasRole, visibleCountries } from '../accounts/policy';
-import { Course } from '../courses/model';
+import { can, visibleCountries } from '../accounts/policy';
 import { ForbiddenError } from '../http/errors';
 import { renderPage } from '../http/render';
 import { readerLanguage } from '../i18n/middleware';
@@ -52,10 +51,11 @@ const sorted = (counts: Record<string, number>, label: (key: string) => string, 
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 
 async function dashboard(req: Request, res: Response) {
-  if (!(hasRole(req.user, 'coordinator') || hasRole(req.user, 'admin'))) throw new ForbiddenError();
+  if (!can(req.user, 'programme.follow')) throw new ForbiddenError();
   const lang = readerLanguage(req);
   const scope = visibleCountries(req.user);
-  const [stats, months, countries, cities, courses, settings] = await Promise.all([targetStats(scope), trainedPerMonth(scope), listCountries(lang), listCities({}, lang), Course.find().lean(), getSettings()]);
+  const settings = await getSettings();
+  const [stats, months, countries, cities] = await Promise.all([targetStats(scope, settings), trainedPerMonth(scope), listCountries(lang), listCities({}, lang)]);
   const upcoming = await TrainingSession.find({ status: 'open', lastEndsAt: mongoose.trusted({ $gt: new Date() }), ...(scope ? { country: mongoose.trusted({ $in: scope }) } : {}) })
     .sort({ firstStartsAt: 1 })
     .limit(20)
@@ -64,10 +64,8 @@ async function dashboard(req: Request, res: Response) {
   const label = {
     country: (code: string) => countries.find((country) => country.code === code)?.name ?? code,
     city: (id: string) => cities.find((city) => city.id === id)?.name ?? id,
-    course: (slug: string) => {
-      const course = courses.find((candidate) => candidate._id === slug);
-      return course?.title[lang] ?? course?.title.en ?? slug;
-    },
+    // namesFor reads every module's title, not only those of the upcoming sessions.
+    course: (slug: string) => names.courses.get(slug) ?? slug,
     sector: (key: string) => ((SECTORS as readonly string[]).includes(key) ? req.t(`accounts:sectors.${key}`) : key),
     type: (key: string) => req.t(`dashboard:organisation-types.${(ORGANISATION_TYPES as readonly string[]).includes(key) ? key : 'other'}`),
   };

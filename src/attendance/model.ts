@@ -8,6 +8,9 @@ import mongoose, { Schema } from 'mongoose';
 export const ATTENDANCE_STATUSES = ['present', 'late', 'excused', 'absent'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
 
+/** An attendance record's id: `<session id>:<day index>:<user id>`. */
+export const attendanceId = (session: mongoose.Types.ObjectId | string, day: number, user: mongoose.Types.ObjectId | string) => `${String(session)}:${day}:${String(user)}`;
+
 export interface AttendanceDocument {
   /** `<session id>:<day index>:<user id>`: one record per person and day, so a repeated PUT changes nothing. */
   _id: string;

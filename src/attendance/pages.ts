@@ -7,7 +7,6 @@
 import { type Request, type Response, Router } from 'express';
 import mongoose from 'mongoose';
 import { User } from '../accounts/model';
-import { ForbiddenError } from '../http/errors';
 import { renderPage } from '../http/render';
 import { formErrorsFrom } from '../http/validate';
 import { readerLanguage } from '../i18n/middleware';
@@ -97,8 +96,7 @@ export function attendancePages(): Router {
       const errors = formErrorsFrom(error, req.t)?.map((shown) => ({ ...shown, path: shown.path.replace(/^records\.(\d+)\.userId$/, (_, index: string) => records[Number(index)]?.userId ?? shown.path) }));
       if (!errors) throw error;
       const status = (error as { status?: number }).status ?? 400;
-      if (script) return res.status(status).json({ errors: status === 403 ? [{ path: '', message: req.t('errors:forbidden.message') }] : errors });
-      if (status === 403) throw new ForbiddenError();
+      if (script) return res.status(status).json({ errors });
       await page(req, res, { errors, kept }, status);
     }
   });

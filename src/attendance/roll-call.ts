@@ -11,7 +11,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Fie
 import { Enrolment } from '../enrolment/model';
 import { findSession, managesSession } from '../sessions/access';
 import type { TrainingSessionDocument } from '../sessions/model';
-import { Attendance, type AttendanceDocument, AttendanceChange, type AttendanceStatus } from './model';
+import { Attendance, type AttendanceDocument, AttendanceChange, attendanceId, type AttendanceStatus } from './model';
 import { recountPeople } from './trained';
 
 export interface AttendanceInput {
@@ -19,8 +19,6 @@ export interface AttendanceInput {
   status: AttendanceStatus;
   note?: string | undefined;
 }
-
-export const attendanceId = (session: mongoose.Types.ObjectId, day: number, user: mongoose.Types.ObjectId | string) => `${String(session)}:${day}:${String(user)}`;
 
 /** The session and the 0-based day for a 1-based `:day`; 404 when there is no such day. */
 export async function sessionDay(sessionId: string, dayNumber: number): Promise<{ session: TrainingSessionDocument; day: number }> {
@@ -79,19 +77,19 @@ export async function rollCall(actor: SessionUser | undefined, sessionId: string
 
 /**
  * Records statuses for one day. 403 for anyone but the session's staff (check-in.ts records a
- * person's own presence); 409 `day-not-started` before the day's start, `session-cancelled`;
- * 400 naming anyone not enrolled — and then nothing of the batch is saved.
+ * person's own presence through writeAttendance, after its own checks); 409 `day-not-started`
+ * before the day's start, `session-cancelled`; 400 naming anyone not enrolled — and then
+ * nothing of the batch is saved.
  */
 export async function recordAttendance(
   actor: SessionUser | undefined,
   sessionId: string,
   dayNumber: number,
   inputs: AttendanceInput[],
-  options: { now?: Date; via?: 'roll-call' | 'check-in'; staffCheck?: boolean } = {},
+  now: Date = new Date(),
 ): Promise<AttendanceDocument[]> {
-  const now = options.now ?? new Date();
   const { session, day } = await sessionDay(sessionId, dayNumber);
-  if (options.staffCheck !== false && !managesSession(actor, session)) throw new ForbiddenError('only its trainers, coordinators of its country and administrators take the roll call');
+  if (!managesSession(actor, session)) throw new ForbiddenError('only its trainers, coordinators of its country and administrators take the roll call');
   if (session.status === 'cancelled') throw new ConflictError('this session is cancelled', 'session-cancelled', [{ path: '', key: 'sessions:errors.session-cancelled' }]);
   if (now < session.days[day]!.startsAt) {
     throw new ConflictError('this day has not started yet', 'day-not-started', [{ path: 'day', key: 'attendance:errors.day-not-started' }]);
@@ -114,10 +112,17 @@ export async function recordAttendance(
   }
   if (problems.length > 0) throw new ValidationError(problems, 'some people are not enrolled in this session');
 
-  // One read of the day's records, one batch of writes, one trail insert, one recount: a
-  // roll call of 30 costs a handful of round trips, not a few per person.
-  const by = new mongoose.Types.ObjectId(actor!.id);
-  const via = options.via ?? 'roll-call';
+  await writeAttendance(session, day, inputs, actor!.id, now, 'roll-call');
+  return Attendance.find({ session: session._id, day }).sort({ _id: 1 }).lean();
+}
+
+/**
+ * Writes checked statuses of one day: the records, a trail line for each change, the recount of
+ * the people whose status changed. One read of the day's records, one batch of writes, one
+ * trail insert, one recount: a roll call of 30 costs a handful of round trips, not a few per person.
+ */
+export async function writeAttendance(session: TrainingSessionDocument, day: number, inputs: AttendanceInput[], byId: string, now: Date, via: 'roll-call' | 'check-in'): Promise<void> {
+  const by = new mongoose.Types.ObjectId(byId);
   const ids = inputs.map((input) => attendanceId(session._id, day, input.userId.toLowerCase()));
   const before = new Map((await Attendance.find({ _id: mongoose.trusted({ $in: ids }) }).lean()).map((record) => [record._id, record]));
   const writes: Array<Parameters<typeof Attendance.bulkWrite>[0][number]> = [];
@@ -147,5 +152,4 @@ export async function recordAttendance(
     await AttendanceChange.insertMany(trail);
     await recountPeople(changed);
   }
-  return Attendance.find({ session: session._id, day }).sort({ _id: 1 }).lean();
 }

@@ -4,15 +4,12 @@
  */
 import { Router } from 'express';
 import { requireSignedIn } from '../accounts/bearer';
-import { can, hasRole } from '../accounts/policy';
-import type { SessionUser } from '../accounts/session-user';
+import { can } from '../accounts/policy';
 import { ForbiddenError } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { requestIdOf } from '../users/page-helpers';
 import { getSettingsRecord, type SettingsRecord, settingsSchema } from './settings';
 import { changeSettings } from './settings-change';
-
-export const mayReadSettings = (user: SessionUser | undefined) => hasRole(user, 'coordinator') || can(user, 'programme.configure');
 
 const asJson = (settings: SettingsRecord) => ({
   target: settings.target,
@@ -26,7 +23,7 @@ export function settingsApi(): Router {
   const router = Router();
 
   router.get('/settings/programme', requireSignedIn, async (req, res) => {
-    if (!mayReadSettings(req.user)) throw new ForbiddenError('coordinators and administrators read the programme settings');
+    if (!can(req.user, 'programme.follow')) throw new ForbiddenError('coordinators and administrators read the programme settings');
     res.json(asJson(await getSettingsRecord()));
   });
 

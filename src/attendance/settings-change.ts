@@ -8,7 +8,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { actorOf, recordAudit } from '../audit/service';
 import { ForbiddenError } from '../http/errors';
 import { ATTENDANCE_STATUSES, TrainedPerson } from './model';
-import { getSettings, type ProgrammeSettings, saveSettings, type SettingsRecord, getSettingsRecord } from './settings';
+import { getSettings, type ProgrammeSettings, saveSettings, type SettingsRecord } from './settings';
 import { recountEveryone } from './trained';
 
 export interface SettingsChange {
@@ -43,13 +43,13 @@ export async function changeSettings(acting: SessionUser | undefined, input: Pro
   const previous = normalised(await getSettings());
   const trainedBefore = await trainedTotal();
   const next = normalised(input);
-  await saveSettings(next, acting.id);
+  const saved = await saveSettings(next, acting.id);
   const { changed, before, after } = differences(previous, next);
   // The target is only a goal; the statuses and the share decide who is trained.
   const recounted = changed.includes('countingStatuses') || changed.includes('requiredShare');
-  if (recounted) await recountEveryone();
+  if (recounted) await recountEveryone(next);
   if (changed.length > 0) {
     await recordAudit({ actor: actorOf(acting), action: 'programme.settings-changed', target: { type: 'settings', id: 'programme', label: 'programme' }, before, after, requestId });
   }
-  return { settings: await getSettingsRecord(), trainedBefore, trained: await trainedTotal(), recounted };
+  return { settings: saved, trainedBefore, trained: recounted ? await trainedTotal() : trainedBefore, recounted };
 }

@@ -50,28 +50,33 @@ export interface SettingsRecord extends ProgrammeSettings {
   updatedBy?: string;
 }
 
+const recordOf = (stored: SettingsDocument | null): SettingsRecord =>
+  stored
+    ? {
+        target: stored.target,
+        countingStatuses: stored.countingStatuses,
+        requiredShare: stored.requiredShare,
+        updatedAt: stored.updatedAt,
+        ...(stored.updatedBy ? { updatedBy: String(stored.updatedBy) } : {}),
+      }
+    : { ...DEFAULT_SETTINGS };
+
+/** The settings with who changed them last and when. */
 export async function getSettingsRecord(): Promise<SettingsRecord> {
-  const stored = await Settings.findById(ID).lean();
-  if (!stored) return { ...DEFAULT_SETTINGS };
-  return {
-    target: stored.target,
-    countingStatuses: stored.countingStatuses,
-    requiredShare: stored.requiredShare,
-    updatedAt: stored.updatedAt,
-    ...(stored.updatedBy ? { updatedBy: String(stored.updatedBy) } : {}),
-  };
+  return recordOf(await Settings.findById(ID).lean());
 }
 
+/** The settings alone: what the count and the pages apply. */
 export async function getSettings(): Promise<ProgrammeSettings> {
-  const stored = await Settings.findById(ID).lean();
-  return stored ? { target: stored.target, countingStatuses: stored.countingStatuses, requiredShare: stored.requiredShare } : { ...DEFAULT_SETTINGS };
+  const { target, countingStatuses, requiredShare } = await getSettingsRecord();
+  return { target, countingStatuses, requiredShare };
 }
 
-export async function saveSettings(settings: ProgrammeSettings, by: string): Promise<ProgrammeSettings> {
+export async function saveSettings(settings: ProgrammeSettings, by: string): Promise<SettingsRecord> {
   const saved = await Settings.findOneAndUpdate(
     { _id: ID },
     { $set: { ...settings, updatedAt: new Date(), updatedBy: new mongoose.Types.ObjectId(by) } },
     { upsert: true, returnDocument: 'after' },
   ).lean();
-  return { target: saved!.target, countingStatuses: saved!.countingStatuses, requiredShare: saved!.requiredShare };
+  return recordOf(saved);
 }

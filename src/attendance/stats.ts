@@ -5,7 +5,7 @@
  */
 import mongoose from 'mongoose';
 import { TrainedPerson } from './model';
-import { getSettings } from './settings';
+import { getSettings, type ProgrammeSettings } from './settings';
 
 type Scope = string[] | undefined;
 
@@ -22,9 +22,10 @@ async function countByCourse(countries: Scope): Promise<Record<string, number>> 
   return Object.fromEntries(rows.map((row) => [row._id, row.n]));
 }
 
-export async function targetStats(countries: Scope) {
+/** The target and the breakdowns; `settings` when the caller has read them already (one read, one rule). */
+export async function targetStats(countries: Scope, known?: ProgrammeSettings) {
   const [settings, trained, byCountry, byCity, byCourse, bySector, byOrganisationType, latest] = await Promise.all([
-    getSettings(),
+    known ?? getSettings(),
     TrainedPerson.countDocuments({ trained: true, ...scoped(countries) }),
     countBy('country', countries),
     countBy('city', countries),

@@ -153,8 +153,8 @@ export async function recountPerson(userId: mongoose.Types.ObjectId | string, se
 }
 
 /** After the rule changed: everyone who attended anything, counted again. */
-export async function recountEveryone(): Promise<number> {
-  const settings = await getSettings();
+export async function recountEveryone(settings?: ProgrammeSettings): Promise<number> {
+  settings ??= await getSettings();
   const users = await Attendance.distinct('user');
   await recountPeople(users, settings);
   await TrainedPerson.deleteMany({ _id: mongoose.trusted({ $nin: users }) });

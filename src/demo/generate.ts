@@ -15,7 +15,7 @@ import { countries as COUNTRY_SEEDS } from '../../seeds/reference/countries';
 import { organisations as ORGANISATION_SEEDS } from '../../seeds/reference/organisations';
 import type { Language } from '../i18n/languages';
 import { SECTORS, type Sector, type UserDocument } from '../accounts/model';
-import type { AttendanceChangeDocument, AttendanceDocument, AttendanceStatus, TrainedPersonDocument } from '../attendance/model';
+import { type AttendanceChangeDocument, type AttendanceDocument, attendanceId, type AttendanceStatus, type TrainedPersonDocument } from '../attendance/model';
 import type { ProgrammeSettings } from '../attendance/settings';
 import { trainedRecord } from '../attendance/trained';
 import type { EnrolmentDocument, SeatClaimDocument, WaitClaimDocument } from '../enrolment/model';
@@ -413,7 +413,7 @@ function recordAttendance(random: Random, data: DemoData, session: DemoSession):
       const via = checkIn ? 'check-in' : 'roll-call';
       const by = checkIn ? enrolment.user : recorder;
       const recordedAt = new Date(day.startsAt.getTime() + (status === 'late' ? random.int(20, 90) : random.int(0, 15)) * 60_000);
-      const id = `${String(session._id)}:${index}:${String(enrolment.user)}`;
+      const id = attendanceId(session._id, index, enrolment.user);
       const note = status === 'excused' ? random.pick(['Sick', 'Work commitment', 'Family reasons']) : undefined;
       // Now and then marked absent at the roll call, corrected when they turn up late.
       if (status === 'late' && !checkIn && random.chance(0.3)) {

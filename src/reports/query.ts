@@ -8,7 +8,7 @@
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { User, type UserDocument } from '../accounts/model';
-import { hasRole, visibleCountries } from '../accounts/policy';
+import { can, visibleCountries } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { Attendance, type AttendanceDocument, type AttendanceStatus, TrainedPerson } from '../attendance/model';
 import { Course } from '../courses/model';
@@ -51,7 +51,7 @@ export class OutsideScopeError extends AppError {
 
 /** Reports are for coordinators (within their countries) and administrators. */
 export function assertMayReport(user: SessionUser | undefined): void {
-  if (!hasRole(user, 'admin') && !hasRole(user, 'coordinator')) throw new ForbiddenError('reports are for coordinators and administrators');
+  if (!can(user, 'programme.follow')) throw new ForbiddenError('reports are for coordinators and administrators');
 }
 
 /** The attendance query of a report: dates on `date`, everything about sessions as session ids. */
