@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import mongoose from 'mongoose';
 import { Course } from '../courses/model';
 import type { Language } from '../i18n/languages';
-import { findCity } from '../reference/service';
+import { City } from '../reference/model';
 import type { TrainingSessionDocument } from '../sessions/model';
 import { type Component, escapeText, localDateTime, type Property, serialise, utcDateTime, vtimezone } from './ical';
 
@@ -49,11 +49,8 @@ export function sessionUrl(baseUrl: string, sessionId: string): string {
 
 /** City names (reference data) and course titles in `lang`, else English, else their ids. */
 export async function lookUpNames(sessions: CalendarSession[], lang: Language): Promise<CalendarNames> {
-  const cities = new Map<string, string>();
-  for (const id of new Set(sessions.map((session) => session.city))) {
-    const city = await findCity(id);
-    if (city) cities.set(id, city.names?.[lang] ?? city.name);
-  }
+  const cityIds = [...new Set(sessions.map((session) => session.city))];
+  const cities = new Map((await City.find({ _id: mongoose.trusted({ $in: cityIds }) }).lean()).map((city) => [city._id, city.names?.[lang] ?? city.name]));
   const slugs = [...new Set(sessions.flatMap((session) => session.courses.map((course) => course.slug)))];
   const courses = new Map<string, string>();
   if (slugs.length > 0) {
@@ -151,8 +148,9 @@ export function calendarObject(sessions: CalendarSession[], names: CalendarNames
  * The calendar of one session: METHOD:PUBLISH while it is open, METHOD:CANCEL (every day
  * STATUS:CANCELLED, same UIDs) once cancelled. The city name is read in `options.lang`.
  */
-export async function sessionCalendar(session: CalendarSession, options: CalendarOptions): Promise<string> {
-  const names = await lookUpNames([session], options.lang);
+/** `names` when the caller has looked them up already (a mail about the session). */
+export async function sessionCalendar(session: CalendarSession, options: CalendarOptions, known?: CalendarNames): Promise<string> {
+  const names = known ?? (await lookUpNames([session], options.lang));
   const method = session.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
   return serialise(calendarObject([session], names, options, { method }));
 }

@@ -166,7 +166,7 @@ export async function renderSessionMail(
       t: context.i18n.getFixedT(language),
       baseUrl: context.config.baseUrl,
       ...(organizer ? { organizer } : {}),
-    });
+    }, names);
     attachments.push({ filename: INVITE_FILENAME, content: calendar, contentType: `text/calendar; method=${cancelled ? 'CANCEL' : 'PUBLISH'}` });
   }
   return { subject, text: `${text}\n`, html, attachments };

@@ -78,8 +78,10 @@ export async function updateSession(
   if (!saved) throw new ConflictError('this session is cancelled', 'session-cancelled', [{ path: '', key: 'sessions:errors.session-cancelled' }]);
   const raced = await racedBookings(fields, saved._id, names);
   if (raced) {
-    // Put it back as it was: the other booking came first.
-    await TrainingSession.updateOne({ _id: session._id }, { $set: { ...session, sequence: saved.sequence + 1 } });
+    // Put back what this edit changed: the other booking came first. Not the counters nor the
+    // status, which enrolments and a cancellation may have moved meanwhile.
+    const { seatsTaken: _seats, waitlisted: _waiting, status: _status, ...edited } = session;
+    await TrainingSession.updateOne({ _id: session._id }, { $set: { ...edited, sequence: saved.sequence + 1 } });
     throw raced;
   }
   // More seats: the first people waiting get them at once.
