@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { User } from './model';
 import { digest, newSecret } from './tokens';
 
 export const API_TOKEN_PREFIX = 'liaise_';
@@ -10,6 +11,11 @@ interface ApiTokenDocument {
   userId: mongoose.Types.ObjectId;
   name: string;
   tokenHash: string;
+  /**
+   * The owner's `sessionEpoch` when the token was made: the token works only while it is still
+   * the account's. Tokens made before epochs were stored have none, which counts as 0.
+   */
+  epoch?: number;
   expiresAt: Date;
   lastUsedAt?: Date;
   revokedAt?: Date;
@@ -21,6 +27,7 @@ const apiTokenSchema = new Schema<ApiTokenDocument>(
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
     name: { type: String, required: true, trim: true, maxlength: 100 },
     tokenHash: { type: String, required: true, unique: true },
+    epoch: { type: Number },
     expiresAt: { type: Date, required: true },
     lastUsedAt: { type: Date },
     revokedAt: { type: Date },
@@ -32,17 +39,19 @@ const ApiToken = mongoose.model<ApiTokenDocument>('ApiToken', apiTokenSchema, 'a
 
 /**
  * A personal API token. Only its SHA-256 digest is stored; the caller sees the token once.
- * The prefix lets secret scanners recognise a leaked token.
+ * The prefix lets secret scanners recognise a leaked token. The epoch is read here, as the
+ * token is made, so that a token made after a password change belongs to the new epoch.
  */
 export async function createApiToken(userId: string, name: string, days = DEFAULT_TOKEN_DAYS) {
   const token = `${API_TOKEN_PREFIX}${newSecret()}`;
   const expiresAt = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
-  const created = await ApiToken.create({ userId, name, tokenHash: digest(token), expiresAt });
+  const owner = await User.findById(userId).select({ sessionEpoch: 1 }).lean();
+  const created = await ApiToken.create({ userId, name, tokenHash: digest(token), epoch: owner?.sessionEpoch ?? 0, expiresAt });
   return { token, id: String(created._id), name, expiresAt };
 }
 
-/** The owner of a live token (not expired, not revoked), or undefined. */
-export async function findTokenOwner(token: string): Promise<{ tokenId: string; userId: string } | undefined> {
+/** The owner of an unexpired, unrevoked token, and the epoch the token belongs to; or undefined. */
+export async function findTokenOwner(token: string): Promise<{ tokenId: string; userId: string; epoch: number } | undefined> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return undefined;
   const now = new Date();
   const found = await ApiToken.findOneAndUpdate(
@@ -50,7 +59,7 @@ export async function findTokenOwner(token: string): Promise<{ tokenId: string; 
     { $set: { lastUsedAt: now } },
     { returnDocument: 'after' },
   ).lean();
-  return found ? { tokenId: String(found._id), userId: String(found.userId) } : undefined;
+  return found ? { tokenId: String(found._id), userId: String(found.userId), epoch: found.epoch ?? 0 } : undefined;
 }
 
 /** Revokes one of the owner's tokens; false when it is unknown, another's or already revoked. */
@@ -64,8 +73,8 @@ export async function revokeApiToken(tokenId: string, userId: string): Promise<b
   return result.modifiedCount > 0;
 }
 
-/** The owner's live tokens (not revoked, not expired), newest first. */
-export async function listApiTokens(userId: string) {
+/** The owner's live tokens (not revoked, not expired, of the account's `sessionEpoch`), newest first. */
+export async function listApiTokens(userId: string, sessionEpoch: number) {
   const tokens = await ApiToken.find({
     userId,
     revokedAt: mongoose.trusted({ $exists: false }),
@@ -73,7 +82,7 @@ export async function listApiTokens(userId: string) {
   })
     .sort({ createdAt: -1 })
     .lean();
-  return tokens.map((token) => ({
+  return tokens.filter((token) => (token.epoch ?? 0) === sessionEpoch).map((token) => ({
     id: String(token._id),
     name: token.name,
     createdAt: token.createdAt,

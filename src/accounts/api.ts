@@ -22,12 +22,13 @@ export function accountsApi(context: AccountsContext): Router {
 
   router.post('/auth/register', registrationLimit(), async (req, res) => {
     const input = parseInput(req, registrationSchema, req.body ?? {});
-    const { user } = await registerStakeholder(context, input, {
+    await registerStakeholder(context, input, {
       language: readerLanguage(req),
       // The API contract (api.md) has no consent field; it is recorded when sent.
       requireConsent: false,
     });
-    res.status(201).json({ id: user.id, email: user.email, roles: user.roles });
+    // The same answer whether or not the address had an account: it tells nobody which.
+    res.status(202).json({ status: 'verification-sent', email: input.email });
   });
 
   router.post(

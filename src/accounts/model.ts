@@ -52,8 +52,9 @@ export interface UserDocument {
   /** Coordinators may be limited to some countries; empty means all. */
   scopeCountries: string[];
   /**
-   * Bumped whenever every session of the account must end (disabled, password changed):
-   * a session remembers the epoch it started in and is refused once it differs.
+   * Bumped whenever every session and API token of the account must end (disabled, password
+   * or email address changed): a session or token remembers the epoch it started in and is
+   * refused once it differs.
    */
   sessionEpoch: number;
   lastSignInAt?: Date;

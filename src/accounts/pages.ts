@@ -51,11 +51,13 @@ async function renderSignIn(req: Request, res: Response, values: FormValues, err
 
 export function accountPages(context: AccountsContext): Router {
   const router = Router();
-  const registerFields = ['name', 'email', 'country', 'city', 'organisation', 'organisationOther', 'sector', 'language'];
+  // `invitation`: the secret of the session invitation that led here, kept through the form.
+  const registerFields = ['name', 'email', 'country', 'city', 'organisation', 'organisationOther', 'sector', 'language', 'invitation'];
 
   router.get('/register', async (req, res) => {
     if (req.user) return res.redirect(303, '/');
-    await renderRegister(req, res, {}, []);
+    const invitation = linkSecretOf(req.query.invitation);
+    await renderRegister(req, res, invitation ? { invitation } : {}, []);
   });
 
   router.post(
@@ -67,27 +69,20 @@ export function accountPages(context: AccountsContext): Router {
       const parsed = registrationSchema.safeParse({ ...body, organisation: body.organisation || body.organisationOther });
       if (!parsed.success) return renderRegister(req, res, values, toFieldErrors(parsed.error.issues, req.t), 400);
       try {
-        const result = await registerStakeholder(context, parsed.data, {
-          language: readerLanguage(req),
-          requireConsent: true,
-        });
-        await startSession(req, res, result.user);
-        if (!choseLanguageExplicitly(req)) await switchLanguage(req, res, result.user.language);
-        await renderPage(res, 'accounts/message', {
-          title: req.t('accounts:registered.title'),
-          paragraphs: [
-            req.t('accounts:registered.welcome', { name: result.user.name }),
-            result.verificationSent
-              ? req.t('accounts:registered.check-inbox', { email: result.user.email })
-              : req.t('accounts:registered.mail-failed'),
-          ],
-          action: { href: '/', label: req.t('accounts:registered.continue') },
-        });
+        await registerStakeholder(context, parsed.data, { language: readerLanguage(req), requireConsent: true });
       } catch (error) {
         const errors = formErrorsFrom(error, req.t);
         if (!errors) throw error;
-        await renderRegister(req, res, values, errors, (error as AppError).status);
+        return renderRegister(req, res, values, errors, (error as AppError).status);
       }
+      // One page whether or not the address had an account (it got a mail saying so instead),
+      // in the language chosen in the form: nothing here tells which.
+      if (parsed.data.language && !choseLanguageExplicitly(req)) await switchLanguage(req, res, parsed.data.language);
+      await renderPage(res, 'accounts/message', {
+        title: req.t('accounts:registered.title'),
+        paragraphs: [req.t('accounts:registered.check-inbox', { email: parsed.data.email })],
+        action: { href: '/sign-in', label: req.t('common:nav.sign-in') },
+      });
     },
   );
 
@@ -125,13 +120,15 @@ export function accountPages(context: AccountsContext): Router {
   router.get('/verify-email', async (req, res) => {
     const token = linkSecretOf(req.query.token);
     const verified = token !== undefined && (await verifyEmail(token));
+    // Registration signs nobody in: the link usually leads to signing in for the first time.
+    const action = req.user ? { href: '/', label: req.t('accounts:registered.continue') } : { href: '/sign-in', label: req.t('common:nav.sign-in') };
     await renderPage(
       res,
       'accounts/message',
       {
         title: req.t(verified ? 'accounts:verify.done-title' : 'accounts:verify.failed-title'),
         paragraphs: [req.t(verified ? 'accounts:verify.done' : 'accounts:verify.failed')],
-        action: { href: '/', label: req.t('accounts:registered.continue') },
+        action,
       },
       verified ? 200 : 400,
     );

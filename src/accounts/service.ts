@@ -9,7 +9,7 @@ import { countryExists, findCity, findOrganisation } from '../reference/service'
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-token';
 import { User, type UserDocument } from './model';
 import { passwordFieldErrors } from './password-policy';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, verifyPassword, verifyWithoutAccount } from './passwords';
 import type { TwoFactorContext } from '../two-factor/service';
 import type { RegistrationInput } from './schemas';
 import { type SessionUser, toSessionUser } from './session-user';
@@ -27,18 +27,11 @@ export interface AccountsContext {
   log: Logger;
 }
 
-// A real argon2id hash of a random password: checking against it for an unknown email takes
-// as long as for a known one, so timing does not tell which addresses have accounts.
-let dummyHash: Promise<string> | undefined;
-function timingDummy(): Promise<string> {
-  dummyHash ??= hashPassword(`unknown-account-${Math.random()}`);
-  return dummyHash;
-}
-
 export async function authenticateWithPassword(email: string, password: string): Promise<SessionUser | undefined> {
   const user = typeof email === 'string' ? await User.findOne({ email: email.trim().toLowerCase() }).lean() : null;
   if (!user) {
-    await verifyPassword(await timingDummy(), String(password));
+    // As long as a wrong password takes: the timing does not tell which addresses have accounts.
+    await verifyWithoutAccount(String(password));
     return undefined;
   }
   const matches = await verifyPassword(user.passwordHash, String(password));
@@ -76,21 +69,24 @@ export async function resolveAffiliation(input: Pick<RegistrationInput, 'country
   return { errors, city, organisationId, organisationName };
 }
 
-export interface RegistrationResult {
-  user: SessionUser;
-  /** False when the verification mail could not be sent; the account works all the same. */
-  verificationSent: boolean;
-}
+/**
+ * What a registration did. The person is told the same either way (a mail is on its way), so
+ * that neither the form nor the API tells who has an account; a caller that may go further
+ * (registering through a session invitation) needs to know which it was.
+ */
+export type RegistrationOutcome = { created: SessionUser } | { existed: true };
 
 /**
  * A local stakeholder's own registration. Everything is checked before anything is written,
- * so a refused registration leaves nothing behind.
+ * so a refused registration leaves nothing behind. An address that already has an account
+ * gets a mail saying so instead of the verification link; both ways hash the password and send
+ * one mail, so the time taken does not tell them apart either.
  */
 export async function registerStakeholder(
   context: AccountsContext,
   input: RegistrationInput,
   options: { language: Language; requireConsent: boolean },
-): Promise<RegistrationResult> {
+): Promise<RegistrationOutcome> {
   const affiliation = await resolveAffiliation(input);
   const errors = [
     ...affiliation.errors,
@@ -98,24 +94,50 @@ export async function registerStakeholder(
   ];
   if (options.requireConsent && !input.consent) errors.push({ path: 'consent', key: 'accounts:register.consent-required' });
   if (errors.length > 0) throw new ValidationError(errors);
-  if (await User.exists({ email: input.email })) throw emailTaken();
 
-  const created = await insertUser({
-    email: input.email,
-    name: input.name,
-    passwordHash: await hashPassword(input.password),
-    roles: ['stakeholder'],
-    language: input.language ?? options.language,
-    country: input.country,
-    ...(affiliation.city ? { city: affiliation.city } : {}),
-    ...(affiliation.organisationId ? { organisationId: affiliation.organisationId } : {}),
-    ...(affiliation.organisationName ? { organisationName: affiliation.organisationName } : {}),
-    ...(input.sector ? { sector: input.sector } : {}),
-    ...(input.consent ? { consent: { noticeVersion: PRIVACY_NOTICE_VERSION, acceptedAt: new Date() } } : {}),
-  });
+  const passwordHash = await hashPassword(input.password);
+  const existing = await User.findOne({ email: input.email }).lean();
+  if (existing) return warnExistingAccount(context, existing);
+  let created: UserDocument;
+  try {
+    created = await insertUser({
+      email: input.email,
+      name: input.name,
+      passwordHash,
+      roles: ['stakeholder'],
+      language: input.language ?? options.language,
+      country: input.country,
+      ...(affiliation.city ? { city: affiliation.city } : {}),
+      ...(affiliation.organisationId ? { organisationId: affiliation.organisationId } : {}),
+      ...(affiliation.organisationName ? { organisationName: affiliation.organisationName } : {}),
+      ...(input.sector ? { sector: input.sector } : {}),
+      ...(input.consent ? { consent: { noticeVersion: PRIVACY_NOTICE_VERSION, acceptedAt: new Date() } } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.code === 'email-taken')) throw error;
+    // Registered by a concurrent request a moment ago: answered as any existing account.
+    const raced = await User.findOne({ email: input.email }).lean();
+    if (!raced) throw error;
+    return warnExistingAccount(context, raced);
+  }
   const user = toSessionUser(created);
-  const verificationSent = await sendVerificationMail(context, user);
-  return { user, verificationSent };
+  await sendVerificationMail(context, user);
+  return { created: user };
+}
+
+/**
+ * Tells the owner of an address someone registered with that their account exists, and how
+ * to sign in or choose a new password. A disabled account can do neither: it is not written to.
+ */
+async function warnExistingAccount(context: AccountsContext, user: UserDocument): Promise<RegistrationOutcome> {
+  if (user.status === 'active') {
+    await sendAccountMail(context, toSessionUser(user), 'account-exists', {
+      name: user.name,
+      link: `${context.baseUrl}/sign-in`,
+      resetLink: `${context.baseUrl}/reset-password`,
+    });
+  }
+  return { existed: true };
 }
 
 /**
@@ -187,7 +209,7 @@ export async function isResetLinkValid(secret: string): Promise<boolean> {
 
 /**
  * Sets a new password from a reset link. The link is used up atomically (two clicks, one
- * change) and every session of the account ends.
+ * change) and every session and API token of the account ends (a new `sessionEpoch`).
  */
 export async function resetPassword(context: AccountsContext, secret: string, password: string): Promise<boolean> {
   const pending = await peekEmailToken(secret, 'reset-password');

@@ -18,7 +18,7 @@ export function profileApi(_context: AccountsContext): Router {
   const router = Router();
 
   router.get('/auth/tokens', requireSignedIn, async (req, res) => {
-    const tokens = await listApiTokens(req.user!.id);
+    const tokens = await listApiTokens(req.user!.id, req.user!.sessionEpoch);
     res.json({
       items: tokens.map((token) => ({
         id: token.id,

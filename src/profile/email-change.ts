@@ -1,8 +1,8 @@
 import mongoose from 'mongoose';
 import { consumeEmailToken, findPendingEmailToken, issueEmailToken, revokeEmailTokens } from '../accounts/email-token';
-import { User } from '../accounts/model';
+import { User, type UserDocument } from '../accounts/model';
 import { type AccountsContext, sendAccountMail } from '../accounts/service';
-import { toSessionUser } from '../accounts/session-user';
+import { type SessionUser, toSessionUser } from '../accounts/session-user';
 import { ValidationError } from '../http/errors';
 import { assertCurrentPassword, findAccount } from './service';
 import { isDuplicateKey } from '../db/duplicate-key';
@@ -47,13 +47,16 @@ export async function pendingEmailChange(userId: string): Promise<{ email: strin
   return token?.email ? { email: token.email, expiresAt: token.expiresAt } : undefined;
 }
 
-export type EmailChangeOutcome = { status: 'changed'; email: string } | { status: 'taken'; email: string } | { status: 'invalid' };
+/** `user`: the account as it is after the change, with its new `sessionEpoch`. */
+export type EmailChangeOutcome = { status: 'changed'; email: string; user: SessionUser } | { status: 'taken'; email: string } | { status: 'invalid' };
 
 /**
  * Follows the link from the mail. The token is used up atomically first (two clicks, one
  * change); the unique index on `email` then decides a race with another account taking the
  * address meanwhile. The old address is told, unless it was never confirmed: then it may
- * belong to a stranger (a typo at registration), who must not learn the new address.
+ * belong to a stranger (a typo at registration), who must not learn the new address. As a
+ * new password does, the change ends every session and API token of the account (a new
+ * `sessionEpoch`); the caller keeps its own session alive with the returned user's epoch.
  */
 export async function confirmEmailChange(context: AccountsContext, secret: string): Promise<EmailChangeOutcome> {
   const token = await consumeEmailToken(secret, 'change-email');
@@ -66,20 +69,21 @@ export async function confirmEmailChange(context: AccountsContext, secret: strin
   // when the update fails, to tell "taken" from a real failure on both servers.
   const takenByAnother = async () => Boolean(await User.exists({ email: token.email, _id: mongoose.trusted({ $ne: user._id }) }));
   if (await takenByAnother()) return { status: 'taken', email: token.email };
-  let matched: number;
+  let updated: UserDocument | null;
   try {
-    ({ matchedCount: matched } = await User.updateOne(
+    updated = await User.findOneAndUpdate(
       { _id: user._id, email: user.email },
-      { $set: { email: token.email, emailVerifiedAt: new Date() } },
-    ));
+      { $set: { email: token.email, emailVerifiedAt: new Date() }, $inc: { sessionEpoch: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
   } catch (error) {
     if (isDuplicateKey(error) || (await takenByAnother())) return { status: 'taken', email: token.email };
     throw error;
   }
   // The address changed by another way between the request and the click: this link is stale.
-  if (matched === 0) return { status: 'invalid' };
+  if (!updated) return { status: 'invalid' };
   if (user.emailVerifiedAt) {
     await sendAccountMail(context, toSessionUser(user), 'email-changed-notice', { name: user.name, newEmail: token.email }, user.email);
   }
-  return { status: 'changed', email: token.email };
+  return { status: 'changed', email: token.email, user: toSessionUser(updated) };
 }

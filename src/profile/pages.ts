@@ -2,6 +2,7 @@ import { linkSecretOf } from '../accounts/email-token';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { createApiToken, revokeApiToken } from '../accounts/api-token';
 import type { AccountsContext } from '../accounts/service';
+import type { SessionUser } from '../accounts/session-user';
 import { startSession } from '../accounts/sign-in-session';
 import { type AppError, NotFoundError } from '../http/errors';
 import { renderPage } from '../http/render';
@@ -42,6 +43,17 @@ async function orRefused(req: Request, res: Response, form: ProfileForm, values:
 
 function done(res: Response, message: string): void {
   res.redirect(303, `${PROFILE}?done=${message}`);
+}
+
+/**
+ * After a change that ended every session of the account (a new epoch), this one carries on
+ * under a fresh id with the new epoch. It is no new sign-in: the absolute timeout keeps counting.
+ */
+async function carryOnSession(req: Request, res: Response, user: SessionUser): Promise<void> {
+  const signedInAt = req.session.signedInAt;
+  await startSession(req, res, user);
+  if (signedInAt) req.session.signedInAt = signedInAt;
+  await saveSession(req);
 }
 
 export function profilePages(context: AccountsContext): Router {
@@ -89,6 +101,8 @@ export function profilePages(context: AccountsContext): Router {
   router.get(EMAIL_CONFIRM_PATH, async (req, res) => {
     const token = linkSecretOf(req.query.token);
     const outcome = token ? await confirmEmailChange(context, token) : ({ status: 'invalid' } as const);
+    // Followed in a browser signed in to the account: that browser stays signed in.
+    if (outcome.status === 'changed' && req.user?.id === outcome.user.id) await carryOnSession(req, res, outcome.user);
     const action = req.user
       ? { href: PROFILE, label: req.t('profile:email.to-profile') }
       : { href: `/sign-in?returnTo=${PROFILE}`, label: req.t('profile:email.to-sign-in') };
@@ -105,13 +119,7 @@ export function profilePages(context: AccountsContext): Router {
     const parsed = passwordChangeSchema.safeParse(bodyOf(req));
     if (!parsed.success) return renderProfile(req, res, { form: 'password', values: {}, errors: toFieldErrors(parsed.error.issues, req.t) }, 400);
     await orRefused(req, res, 'password', {}, async () => {
-      const user = await changePassword(context, req.user!.id, parsed.data);
-      // Every other session ended with the epoch; this one carries on under a fresh id with the
-      // new epoch. The password change is no new sign-in: the absolute timeout keeps counting.
-      const signedInAt = req.session.signedInAt;
-      await startSession(req, res, user);
-      if (signedInAt) req.session.signedInAt = signedInAt;
-      await saveSession(req);
+      await carryOnSession(req, res, await changePassword(context, req.user!.id, parsed.data));
       done(res, 'password-changed');
     });
   });

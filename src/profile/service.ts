@@ -71,9 +71,10 @@ export async function updateDetails(userId: string, patch: ProfilePatch): Promis
 }
 
 /**
- * A new password, given the current one. Every session of the account ends (the epoch goes
- * up); the caller keeps its own alive with the returned user's new epoch. The filter guards
- * on the old hash, so a reset that landed meanwhile is not silently overwritten.
+ * A new password, given the current one. Every session and API token of the account ends
+ * (the epoch goes up); the caller keeps its own session alive with the returned user's new
+ * epoch, and a token made afterwards belongs to that epoch. The filter guards on the old
+ * hash, so a reset that landed meanwhile is not silently overwritten.
  */
 export async function changePassword(
   context: AccountsContext,

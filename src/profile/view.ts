@@ -57,7 +57,7 @@ export async function renderProfile(req: Request, res: Response, refused?: Refus
   const user = req.user!;
   const profile = await getProfile(user.id);
   if (!profile) throw new NotFoundError();
-  const [options, pending, tokens] = await Promise.all([affiliationChoices(readerLanguage(req)), pendingEmailChange(user.id), listApiTokens(user.id)]);
+  const [options, pending, tokens] = await Promise.all([affiliationChoices(readerLanguage(req)), pendingEmailChange(user.id), listApiTokens(user.id, user.sessionEpoch)]);
   const done = typeof req.query.done === 'string' && Object.hasOwn(DONE_MESSAGES, req.query.done) ? req.query.done : undefined;
   const noticeOf = (form: ProfileForm) => (done && DONE_MESSAGES[done] === form ? done : undefined);
   const valuesOf = (form: ProfileForm, stored: FormValues = {}) => (refused?.form === form ? refused.values : stored);

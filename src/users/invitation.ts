@@ -56,7 +56,7 @@ export async function acceptInvitation(secret: string, password: string): Promis
   if (!(await consumeEmailToken(secret, 'invitation'))) return undefined;
   const now = new Date();
   const signIn = !invited.twoFactor?.enabledAt;
-  // A new password ends every other session of the account, as a password reset does.
+  // A new password ends every other session and API token of the account, as a reset does.
   const updated = await User.findOneAndUpdate(
     { _id: invited._id, status: 'active' },
     {

@@ -115,8 +115,9 @@ async function validateChanges(changes: Changes): Promise<void> {
 }
 
 /**
- * Changes roles, country scope and status. Disabling ends every session of the account at
- * once (a new `sessionEpoch`); its API tokens stop because they check the status on each use.
+ * Changes roles, country scope and status. Disabling ends every session and API token of the
+ * account at once (a new `sessionEpoch`); enabling it again brings none of them back, since
+ * they belong to the old epoch.
  */
 export async function updateUser(
   actor: SessionUser | undefined,

@@ -28,9 +28,10 @@ async function tokenFor(email: string) {
 }
 
 describe('POST /api/v1/auth/register', () => {
-  it('creates a stakeholder: 201 {id, email, roles}', async () => {
-    const res = await register('Ana@Example.pt').expect(201);
-    expect(res.body).toEqual({ id: expect.any(String), email: 'ana@example.pt', roles: ['stakeholder'] });
+  it('creates a stakeholder and answers 202 {status, email}', async () => {
+    const res = await register('Ana@Example.pt').expect(202);
+    expect(res.body).toEqual({ status: 'verification-sent', email: 'ana@example.pt' });
+    expect(await User.findOne({ email: 'ana@example.pt' }).lean()).toMatchObject({ roles: ['stakeholder'], country: 'PT', language: 'pt' });
   });
 
   it('answers bad input with 400 problem+json and field errors, creating nothing', async () => {
@@ -48,16 +49,18 @@ describe('POST /api/v1/auth/register', () => {
     expect(res.body.status).toBe(400);
   });
 
-  it('answers a second registration of one address with 409', async () => {
-    await register('dup@example.pt').expect(201);
-    const res = await register('DUP@example.pt').expect(409);
-    expect(res.body).toMatchObject({ status: 409, type: '/problems/email-taken' });
+  it('answers a second registration of one address exactly as the first, changing nothing', async () => {
+    const first = await register('dup@example.pt').expect(202);
+    const before = await User.findOne({ email: 'dup@example.pt' }).lean();
+    const second = await register('DUP@example.pt', { name: 'Someone Else', password: 'another sensible passphrase' }).expect(202);
+    expect(second.body).toEqual(first.body);
+    expect(await User.find({ email: 'dup@example.pt' }).lean()).toEqual([before]);
   });
 });
 
 describe('API tokens', () => {
   it('issue a token that reads /me, and revoke it', async () => {
-    await register('token@example.pt').expect(201);
+    await register('token@example.pt').expect(202);
     const created = await request(app).post('/api/v1/auth/tokens').send({ email: 'token@example.pt', password: PASSWORD }).expect(201);
     expect(created.body.token).toMatch(/^liaise_/);
     const days = (new Date(created.body.expiresAt).getTime() - Date.now()) / 86_400_000;
@@ -85,14 +88,14 @@ describe('API tokens', () => {
   });
 
   it('refuses wrong credentials alike for unknown and known accounts', async () => {
-    await register('known@example.pt').expect(201);
+    await register('known@example.pt').expect(202);
     const wrong = await request(app).post('/api/v1/auth/tokens').send({ email: 'known@example.pt', password: 'not it at all' }).expect(401);
     const unknown = await request(app).post('/api/v1/auth/tokens').send({ email: 'unknown@example.pt', password: 'not it at all' }).expect(401);
     expect(wrong.body).toEqual(unknown.body);
   });
 
   it('stops working at once when the account is disabled', async () => {
-    await register('disabled@example.pt').expect(201);
+    await register('disabled@example.pt').expect(202);
     const token = await tokenFor('disabled@example.pt');
     await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
     await User.updateOne({ email: 'disabled@example.pt' }, { $set: { status: 'disabled' } });
@@ -100,7 +103,7 @@ describe('API tokens', () => {
   });
 
   it('act with the owner’s current roles', async () => {
-    await register('promoted@example.pt').expect(201);
+    await register('promoted@example.pt').expect(202);
     const token = await tokenFor('promoted@example.pt');
     await User.updateOne({ email: 'promoted@example.pt' }, { $set: { roles: ['trainer'] } });
     const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);

@@ -9,7 +9,7 @@ import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { csrfTokenIn, firstLinkIn, pathOf, submitForm } from '../support/forms';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
-import { type Agent, fieldError, isSignedIn, locationOf, mailTo, PASSWORD, signedInAgent, statusMessage } from './helpers';
+import { type Agent, fieldError, isSignedIn, locationOf, mailTo, PASSWORD, signedInAgent, signIn, statusMessage } from './helpers';
 import enErrors from '../../locales/en/errors.json';
 import enMail from '../../locales/en/mail.json';
 import enProfile from '../../locales/en/profile.json';
@@ -30,6 +30,19 @@ afterAll(async () => {
 
 const NEW_PASSWORD = 'a completely different passphrase';
 const account = (email: string) => User.findOne({ email }).lean();
+/** The account's live API tokens, as its profile lists them. */
+async function liveTokens(email: string) {
+  const user = (await account(email))!;
+  return listApiTokens(String(user._id), user.sessionEpoch);
+}
+async function newToken(email: string, password = PASSWORD): Promise<string> {
+  return (await request(app).post('/api/v1/auth/tokens').send({ email, password }).expect(201)).body.token as string;
+}
+const me = (token: string) => request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+async function expectEnded(token: string): Promise<void> {
+  const res = await me(token).expect(401);
+  expect(res.body.type).toMatch(/\/invalid-token$/);
+}
 
 function details(overrides: Record<string, string> = {}) {
   return { name: 'Kai Lindgren', country: 'SE', city: 'se-malmo', organisation: '', organisationOther: '', sector: '', language: 'en', ...overrides };
@@ -48,7 +61,7 @@ describe('CSRF', () => {
     const agent = await signedInAgent(app, email);
     const created = await submitForm(agent, '/profile', '/profile/tokens', { tokenName: 'kept', days: '30' });
     expect(created.status).toBe(303);
-    const [token] = await listApiTokens(String((await account(email))!._id));
+    const [token] = await liveTokens(email);
     const pending = await submitForm(agent, '/profile', '/profile/email', { newEmail: 'pending@example.se', emailPassword: PASSWORD });
     expect(pending.status).toBe(303);
     await smtp.waitForMessage(mailTo('pending@example.se'));
@@ -73,7 +86,7 @@ describe('CSRF', () => {
 
     const after = await account(email);
     expect(after).toMatchObject({ name: before!.name, email, passwordHash: before!.passwordHash, sessionEpoch: before!.sessionEpoch });
-    expect((await listApiTokens(String(after!._id))).map((live) => live.name)).toEqual(['kept']);
+    expect((await liveTokens(email)).map((live) => live.name)).toEqual(['kept']);
     expect(smtp.messages.length).toBe(mailsBefore);
     expect(await isSignedIn(agent)).toBe(true);
     expect((await agent.get('/profile').expect(200)).text).toContain('Waiting for confirmation of pending@example.se');
@@ -105,7 +118,7 @@ describe('the forms keep what was typed, never a password', () => {
     expect(forever.status).toBe(400);
     expect(fieldError(forever, 'days')).toBeTruthy();
     expect(forever.text).toContain('value="Forever"');
-    expect(await listApiTokens(String((await account('typing@example.se'))!._id))).toEqual([]);
+    expect(await liveTokens('typing@example.se')).toEqual([]);
   });
 
   it('answers a blank password form with "required" errors in the reader’s language', async () => {
@@ -206,6 +219,7 @@ describe('changing the email address', () => {
       name: 'Typo Person', email: 'typo@exmaple.se', password: PASSWORD, country: 'SE', city: '', organisation: '', organisationOther: '', sector: '', language: 'en', consent: 'on',
     });
     expect(registered.status).toBe(200);
+    expect((await submitForm(agent, '/sign-in', '/sign-in', { email: 'typo@exmaple.se', password: PASSWORD })).status).toBe(303);
     await submitForm(agent, '/profile', '/profile/email', { newEmail: 'typo-fixed@example.se', emailPassword: PASSWORD });
     const mail = await smtp.waitForMessage(mailTo('typo-fixed@example.se'));
     await agent.get(pathOf(firstLinkIn(mail.text ?? '', '/profile/email/confirm'))).expect(200);
@@ -252,8 +266,7 @@ describe('API tokens on the page', () => {
     const page = await owner.get('/profile').expect(200);
     const secret = /(liaise_[A-Za-z0-9_-]+)/.exec(page.text)?.[1];
     expect(secret).toBeTruthy();
-    const ownerId = String((await account('token-owner@example.se'))!._id);
-    const [token] = await listApiTokens(ownerId);
+    const [token] = await liveTokens('token-owner@example.se');
     expect((token!.expiresAt.getTime() - Date.now()) / 86_400_000).toBeGreaterThan(89.9);
 
     const thief = await signedInAgent(app, 'token-thief@example.se');
@@ -263,5 +276,48 @@ describe('API tokens on the page', () => {
     await thief.post('/profile/tokens/$ne/revoke').type('form').send({ _csrf: csrfTokenIn(thiefPage.text) }).expect(404);
     await request(app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`).expect(200);
     expect((await owner.get('/profile').expect(200)).text).toContain('<th scope="row">Owner script</th>');
+  });
+});
+
+describe('API tokens end with the password and the email address', () => {
+  it('says so in the password, email and token sections of the profile', async () => {
+    const agent = await signedInAgent(app, 'warned@example.se');
+    const page = await agent.get('/profile').expect(200);
+    expect(page.text.split(enProfile['changes-end-access']).length - 1).toBe(3);
+  });
+
+  it('end with a change of password; a token made afterwards works, and is the only one listed', async () => {
+    const email = 'rotating@example.se';
+    const agent = await signedInAgent(app, email);
+    const before = await newToken(email);
+    await me(before).expect(200);
+
+    const changed = await submitForm(agent, '/profile', '/profile/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    expect(changed.status).toBe(303);
+    expect(statusMessage(await agent.get(locationOf(changed)).expect(200))).toBe(enProfile.done['password-changed']);
+    await expectEnded(before);
+    expect(await liveTokens(email)).toEqual([]);
+
+    const after = await newToken(email, NEW_PASSWORD);
+    await me(after).expect(200);
+    const listed = await request(app).get('/api/v1/auth/tokens').set('Authorization', `Bearer ${after}`).expect(200);
+    expect(listed.body.items.map((item: { current: boolean }) => item.current)).toEqual([true]);
+    expect(await isSignedIn(agent)).toBe(true);
+  });
+
+  it('end with a confirmed change of address; the browser that follows the link stays signed in, others not', async () => {
+    const email = 'moving@example.se';
+    const agent = await signedInAgent(app, email);
+    const elsewhere = await signIn(app, email, PASSWORD);
+    const token = await newToken(email);
+    await submitForm(agent, '/profile', '/profile/email', { newEmail: 'moved@example.se', emailPassword: PASSWORD });
+    const mail = await smtp.waitForMessage(mailTo('moved@example.se'));
+
+    const confirmed = await agent.get(pathOf(firstLinkIn(mail.text ?? '', '/profile/email/confirm'))).expect(200);
+    expect(confirmed.text).toContain(enProfile.email.confirmed.replace('{{email}}', 'moved@example.se'));
+    await expectEnded(token);
+    expect(await isSignedIn(agent)).toBe(true);
+    expect(await isSignedIn(elsewhere)).toBe(false);
+    await me(await newToken('moved@example.se')).expect(200);
   });
 });

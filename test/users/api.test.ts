@@ -217,10 +217,13 @@ describe('PATCH /api/v1/users/:id', () => {
     expect((await browser.get('/').expect(200)).text).not.toContain('Soon Disabled');
     await request(app).post('/api/v1/auth/tokens').send({ email: target.email, password: PASSWORD }).expect(401);
 
-    // Enabled again, the account signs in anew; the ended session stays ended.
+    // Enabled again, the account signs in anew; the ended session and token stay ended.
     await request(app).patch(`/api/v1/users/${target.id}`).set(bearer(adminToken)).send({ status: 'active' }).expect(200);
     expect((await browser.get('/').expect(200)).text).not.toContain('Soon Disabled');
+    const revived = await request(app).get('/api/v1/me').set(bearer(token)).expect(401);
+    expect(revived.body.type).toMatch(/\/invalid-token$/);
     await signedInAgent(app, target);
+    await request(app).get('/api/v1/me').set(bearer(await tokenFor(target))).expect(200);
   });
 
   it('refuses an admin disabling themself or dropping their own admin role (409, with a message)', async () => {
