@@ -20,6 +20,8 @@ import { sessionsApi } from './sessions/api';
 import { reportsApi } from './reports/api';
 import { reportPages } from './reports/pages';
 import { enrolmentApi } from './enrolment/api';
+import { invitationApi } from './invitations/api';
+import { invitationAnswerPages } from './invitations/pages';
 import { attendanceApi } from './attendance/api';
 import { attendancePages } from './attendance/pages';
 import { dashboardPages } from './attendance/dashboard';
@@ -111,7 +113,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   const accounts: AccountsContext = { mailer, i18n, baseUrl: config.baseUrl, log, twoFactor: { key: deriveKey(sessionSecret) } };
 
   // The API authenticates with bearer tokens and never reads the session cookie.
-  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), reportsApi(), enrolmentApi(), attendanceApi(), settingsApi(), checkInApi({ baseUrl: config.baseUrl }), enrolmentImportApi(accounts)]));
+  app.use('/api/v1', apiRouter([openapiApi(), bearerAuthentication, applyUserLanguage, referenceApi(), accountsApi(accounts), usersApi(accounts), profileApi(accounts), coursesApi(), courseDiffApi(), resourcesApi(), authoringApi(), progressApi(), calendarApi({ baseUrl: config.baseUrl }), sessionsApi(), reportsApi(), enrolmentApi(accounts), invitationApi(), attendanceApi(), settingsApi(), checkInApi({ baseUrl: config.baseUrl }), enrolmentImportApi(accounts)]));
   app.use('/api', apiRouter([]));
 
   // Pages: session, the signed-in person, their language, then forms with CSRF tokens.
@@ -132,7 +134,8 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(courseDiffPages());
   app.use(resourcePages());
   app.use(calendarPages({ baseUrl: config.baseUrl }));
-  app.use(sessionPages());
+  app.use(sessionPages(accounts));
+  app.use(invitationAnswerPages());
   app.use(reportPages());
   app.use(attendancePages());
   app.use(dashboardPages());

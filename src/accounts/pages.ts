@@ -18,6 +18,7 @@ import {
   verifyEmail,
 } from './service';
 import { awaitSecondFactor } from '../two-factor/sign-in-step';
+import { continueInvitation, registrationValues } from '../invitations/service';
 import { endSession, safeReturnPath, startSession } from './sign-in-session';
 
 type FormValues = Record<string, string | boolean | undefined>;
@@ -57,7 +58,9 @@ export function accountPages(context: AccountsContext): Router {
   router.get('/register', async (req, res) => {
     if (req.user) return res.redirect(303, '/');
     const invitation = linkSecretOf(req.query.invitation);
-    await renderRegister(req, res, invitation ? { invitation } : {}, []);
+    // From a session invitation: the invited address and what the inviter's file said, filled in.
+    const invited = invitation ? await registrationValues(invitation) : undefined;
+    await renderRegister(req, res, invited ? { ...invited, invitation } : {}, []);
   });
 
   router.post(
@@ -68,12 +71,20 @@ export function accountPages(context: AccountsContext): Router {
       const values = { ...keptFormValues(body, registerFields), consent: body.consent === 'on' };
       const parsed = registrationSchema.safeParse({ ...body, organisation: body.organisation || body.organisationOther });
       if (!parsed.success) return renderRegister(req, res, values, toFieldErrors(parsed.error.issues, req.t), 400);
+      let outcome: Awaited<ReturnType<typeof registerStakeholder>>;
       try {
-        await registerStakeholder(context, parsed.data, { language: readerLanguage(req), requireConsent: true });
+        outcome = await registerStakeholder(context, parsed.data, { language: readerLanguage(req), requireConsent: true });
       } catch (error) {
         const errors = formErrorsFrom(error, req.t);
         if (!errors) throw error;
         return renderRegister(req, res, values, errors, (error as AppError).status);
+      }
+      // Through a session invitation's link for this very address: the new account goes on to answer it.
+      const invited = 'created' in outcome ? await continueInvitation(linkSecretOf(body.invitation), outcome.created) : undefined;
+      if (invited) {
+        await startSession(req, res, invited.user);
+        if (parsed.data.language && !choseLanguageExplicitly(req)) await switchLanguage(req, res, parsed.data.language);
+        return res.redirect(303, invited.path);
       }
       // One page whether or not the address had an account (it got a mail saying so instead),
       // in the language chosen in the form: nothing here tells which.

@@ -2,9 +2,11 @@
  * Importing participants from a CSV file (issue 5, point 5): a session's trainers, the
  * coordinators of its country and administrators send a list of people (name, email,
  * organisation, sector, language); each row is enrolled, put on the waiting list, found
- * already there, or rejected with its reason. Unknown addresses become stakeholder accounts,
- * verified (staff vouch for the address, as for accounts made by staff) and invited by mail
- * to choose a password. Re-importing the same file changes nothing: every row is "already".
+ * already there, or rejected with its reason, by the same rule as adding one person
+ * (invitations/add.ts): people the importer may not see, and addresses without an account, are
+ * invited to the session, with the row's details offered when they create their account; the
+ * report says "invited" whichever it was. Re-importing the same file changes nothing: every
+ * row is "already".
  *
  * The whole file is read and checked before anything is written: a file that cannot be read
  * (binary, no header, no email or name column, too many rows, broken quoting) is refused with
@@ -16,18 +18,14 @@
 import { parse } from 'csv-parse/sync';
 import type { i18n } from 'i18next';
 import { z } from 'zod';
-import { SECTORS, type Sector, User, type UserDocument } from '../accounts/model';
-import { type AccountsContext, insertUser } from '../accounts/service';
+import { SECTORS, type Sector } from '../accounts/model';
+import type { AccountsContext } from '../accounts/service';
 import type { SessionUser } from '../accounts/session-user';
-import { hashPassword } from '../accounts/passwords';
-import { newSecret } from '../accounts/tokens';
 import { AppError, type FieldError, ForbiddenError, ValidationError } from '../http/errors';
-import { FALLBACK_LANGUAGE, isSupportedLanguage, LANGUAGE_AUTONYMS, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
-import { findOrganisation } from '../reference/service';
+import { isSupportedLanguage, LANGUAGE_AUTONYMS, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { findSession, managesSession } from '../sessions/access';
-import { auditCreated } from '../users/creation';
+import { addPerson } from '../invitations/add';
 import { EnrolmentConflictError } from './errors';
-import { enrol } from './service';
 
 /** At most this many bytes per file (the upload is refused with 413 beyond). */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -57,9 +55,10 @@ export type ImportRejectReason =
   | 'deadline-passed';
 
 /** Why a row counts as unchanged (`sessions:import.reasons.<code>`). */
-export type ImportAlreadyReason = 'already-enrolled' | 'already-waitlisted';
+export type ImportAlreadyReason = 'already-enrolled' | 'already-waitlisted' | 'already-invited';
 
-export type ImportOutcome = 'enrolled' | 'waitlisted' | 'already' | 'rejected';
+/** `invited`: someone the importer may not see, or an address without an account (invitations/add.ts). */
+export type ImportOutcome = 'enrolled' | 'waitlisted' | 'invited' | 'already' | 'rejected';
 
 export interface ImportRowResult {
   /** The line of the file the row starts on (the header is line 1). */
@@ -70,22 +69,15 @@ export interface ImportRowResult {
   reason?: ImportRejectReason | ImportAlreadyReason;
   /** On the waiting list: the rank now, from 1. */
   position?: number;
-  /** A new account was made for this row. */
-  created?: boolean;
-  /** For a new account: whether the invitation mail went out. */
-  invitationSent?: boolean;
 }
 
 export interface ImportTotals {
   rows: number;
   enrolled: number;
   waitlisted: number;
+  invited: number;
   already: number;
   rejected: number;
-  /** New accounts made. */
-  created: number;
-  /** Invitations sent (fewer than `created` when mail failed). */
-  invited: number;
 }
 
 export interface ImportReport {
@@ -407,55 +399,9 @@ export interface ImportOptions {
   now?: Date;
 }
 
-type Account = Pick<UserDocument, '_id' | 'email' | 'name' | 'language' | 'status'>;
-
-/** A stakeholder account for an unknown address, verified, with an invitation to choose a password. */
-async function createInvitedAccount(
-  context: AccountsContext,
-  actor: SessionUser,
-  session: { country: string; city?: string; language: Language },
-  row: CheckedRow,
-  requestId: string | undefined,
-): Promise<{ account: Account; invitationSent: boolean } | { account: Account; existed: true }> {
-  let organisationId: string | undefined;
-  let organisationName: string | undefined;
-  if (row.organisation) {
-    const partner = await findOrganisation(row.organisation);
-    organisationId = partner?._id;
-    organisationName = partner ? partner.name : row.organisation;
-  }
-  let created: UserDocument;
-  try {
-    created = await insertUser({
-      email: row.email,
-      name: row.name,
-      roles: ['stakeholder'],
-      language: row.language ?? (isSupportedLanguage(session.language) ? session.language : FALLBACK_LANGUAGE),
-      country: session.country,
-      ...(organisationId ? { organisationId } : {}),
-      ...(organisationName ? { organisationName } : {}),
-      ...(row.sector ? { sector: row.sector } : {}),
-      passwordHash: await hashPassword(newSecret()),
-      emailVerifiedAt: new Date(),
-    });
-  } catch (error) {
-    // Made meanwhile (a simultaneous import of the same address): use that account.
-    if ((error as { code?: string }).code !== 'email-taken') throw error;
-    const existing = await User.findOne({ email: row.email }).select({ email: 1, name: 1, language: 1, status: 1 }).lean<Account>();
-    if (!existing) throw error;
-    return { account: existing, existed: true };
-  }
-  const { sent: invitationSent } = await auditCreated(context, actor, created, requestId, { invite: true });
-  return { account: created, invitationSent };
-}
-
 function totalsOf(rows: ImportRowResult[]): ImportTotals {
-  const totals: ImportTotals = { rows: rows.length, enrolled: 0, waitlisted: 0, already: 0, rejected: 0, created: 0, invited: 0 };
-  for (const row of rows) {
-    totals[row.outcome] += 1;
-    if (row.created) totals.created += 1;
-    if (row.invitationSent) totals.invited += 1;
-  }
+  const totals: ImportTotals = { rows: rows.length, enrolled: 0, waitlisted: 0, invited: 0, already: 0, rejected: 0 };
+  for (const row of rows) totals[row.outcome] += 1;
   return totals;
 }
 
@@ -502,29 +448,20 @@ export async function importParticipants(
       continue;
     }
     seen.add(checked.email);
-    let account = await User.findOne({ email: checked.email }).select({ email: 1, name: 1, language: 1, status: 1 }).lean<Account>();
-    let created: { created: true; invitationSent: boolean } | undefined;
-    if (!account) {
-      const made = await createInvitedAccount(context, actor, { country: session.country, language: session.language }, checked, options.requestId);
-      account = made.account;
-      if (!('existed' in made)) created = { created: true, invitationSent: made.invitationSent };
-    }
-    if (account.status !== 'active') {
-      results.push({ ...base, outcome: 'rejected', reason: 'account-disabled' });
-      continue;
-    }
     try {
-      const result = await enrol(actor, String(session._id), { email: checked.email }, now);
-      results.push({ ...base, outcome: result.status, ...(result.position !== undefined ? { position: result.position } : {}), ...created });
+      const prefill = { name: checked.name, ...(checked.organisation ? { organisation: checked.organisation } : {}), ...(checked.sector ? { sector: checked.sector } : {}), ...(checked.language ? { language: checked.language } : {}) };
+      const outcome = await addPerson(context, actor, String(session._id), { email: checked.email, name: checked.name, prefill }, now);
+      if (outcome.kind === 'invited') results.push({ ...base, ...(outcome.already ? { outcome: 'already', reason: 'already-invited' } : { outcome: 'invited' }) });
+      else results.push({ ...base, outcome: outcome.status, ...(outcome.position !== undefined ? { position: outcome.position } : {}) });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === 'already-enrolled' || code === 'already-waitlisted') {
-        results.push({ ...base, outcome: 'already', reason: code, ...created });
+        results.push({ ...base, outcome: 'already', reason: code });
       } else if (code === 'session-not-open' || code === 'deadline-passed') {
         // Closed while the file was being imported: the rest is reported, not half-done silently.
-        results.push({ ...base, outcome: 'rejected', reason: code, ...created });
+        results.push({ ...base, outcome: 'rejected', reason: code });
       } else if (code === 'user-unknown') {
-        results.push({ ...base, outcome: 'rejected', reason: 'account-disabled', ...created });
+        results.push({ ...base, outcome: 'rejected', reason: 'account-disabled' });
       } else {
         throw error;
       }

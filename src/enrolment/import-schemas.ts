@@ -17,7 +17,7 @@ export const enrolmentImportRowSchema = z.strictObject({
   line: z.number().int().min(1).meta({ description: 'The line of the file the row starts on (the header is line 1).' }),
   email: z.string(),
   name: z.string(),
-  outcome: z.enum(['enrolled', 'waitlisted', 'already', 'rejected']),
+  outcome: z.enum(['enrolled', 'waitlisted', 'invited', 'already', 'rejected']).meta({ description: '`invited`: someone the importer may not see, or an address without an account, was asked by mail.' }),
   reason: z
     .enum([
       'invalid-email',
@@ -32,12 +32,11 @@ export const enrolmentImportRowSchema = z.strictObject({
       'deadline-passed',
       'already-enrolled',
       'already-waitlisted',
+      'already-invited',
     ])
     .optional()
     .meta({ description: 'Why the row was rejected, or where the person already was.' }),
   position: z.number().int().min(1).optional().meta({ description: 'On the waiting list: the rank now.' }),
-  created: z.literal(true).optional().meta({ description: 'A stakeholder account was made for this address.' }),
-  invitationSent: z.boolean().optional().meta({ description: 'For a new account: whether the invitation mail went out.' }),
 });
 
 export const enrolmentImportReportSchema = z.strictObject({
@@ -48,9 +47,8 @@ export const enrolmentImportReportSchema = z.strictObject({
     rows: z.number().int().min(0),
     enrolled: z.number().int().min(0),
     waitlisted: z.number().int().min(0),
+    invited: z.number().int().min(0),
     already: z.number().int().min(0),
     rejected: z.number().int().min(0),
-    created: z.number().int().min(0),
-    invited: z.number().int().min(0),
   }),
 });

@@ -45,17 +45,36 @@ export type EnrolTarget = { userId: string } | { email: string };
 
 type SessionFacts = Pick<TrainingSessionDocument, '_id' | 'title' | 'country' | 'capacity' | 'status' | 'enrolmentDeadline' | 'enrolmentDeadlineDate' | 'trainers'>;
 
+export const sessionNotFound = () => new EnrolmentNotFoundError('session-unknown', 'no such training session');
+
 async function findSession(sessionId: string): Promise<SessionFacts> {
   const session = OBJECT_ID.test(sessionId)
     ? await TrainingSession.findById(sessionId)
         .select<SessionFacts>({ title: 1, country: 1, capacity: 1, status: 1, enrolmentDeadline: 1, enrolmentDeadlineDate: 1, trainers: 1 })
         .lean()
     : null;
-  if (!session) throw new EnrolmentNotFoundError('session-unknown', 'no such training session');
+  if (!session) throw sessionNotFound();
   return session;
 }
 
-const notStaff = () => new EnrolmentForbiddenError('not-session-staff', "only the session's trainers, coordinators of its country and administrators may do this");
+export const notStaff = () => new EnrolmentForbiddenError('not-session-staff', "only the session's trainers, coordinators of its country and administrators may do this");
+
+/**
+ * 409 unless the session takes enrolments now: open, and before its deadline except for its
+ * coordinators and administrators, who may still add people to record training already held.
+ */
+export function assertTakesEnrolments(actor: SessionUser, session: Pick<SessionFacts, 'status' | 'enrolmentDeadline' | 'enrolmentDeadlineDate' | 'country'>, now: Date, options: EnrolOptions = {}): void {
+  if (session.status !== 'open') throw new EnrolmentConflictError('session-not-open', 'this session is not open for enrolment');
+  if (options.invited || runsProgramme(actor, session.country)) return;
+  if (now.getTime() > session.enrolmentDeadline.getTime()) {
+    throw new EnrolmentConflictError('deadline-passed', 'the enrolment deadline has passed', { deadline: session.enrolmentDeadlineDate });
+  }
+}
+
+export interface EnrolOptions {
+  /** Accepting an invitation, whose own expiry was checked: it may outlast the deadline (invitations/service.ts). */
+  invited?: boolean;
+}
 
 type Person = Pick<UserDocument, '_id' | 'name' | 'email'>;
 
@@ -156,20 +175,17 @@ export interface EnrolResult {
 }
 
 /**
- * Enrols the actor (no target) or, for the session's staff, someone else. A seat when one is
- * free and nobody is waiting for it, else the end of the waiting list.
+ * Enrols the actor (no target) or, for the session's staff, someone else: routes add others
+ * through invitations/add.ts, which enrols only the people the actor may already see. A seat
+ * when one is free and nobody is waiting for it, else the end of the waiting list.
  * 403 `email-unverified`, `not-session-staff`; 404 `session-unknown`, `user-unknown`;
  * 409 `session-not-open`, `deadline-passed`, `already-enrolled`, `already-waitlisted`.
  */
-export async function enrol(actor: SessionUser, sessionId: string, target?: EnrolTarget, now: Date = new Date()): Promise<EnrolResult> {
+export async function enrol(actor: SessionUser, sessionId: string, target?: EnrolTarget, now: Date = new Date(), options: EnrolOptions = {}): Promise<EnrolResult> {
   await enrolmentIndexesReady();
   const session = await findSession(sessionId);
   const { person } = await resolvePerson(actor, session, target);
-  if (session.status !== 'open') throw new EnrolmentConflictError('session-not-open', 'this session is not open for enrolment');
-  // Coordinators (of its country) and admins may still add people: to record training already held.
-  if (now.getTime() > session.enrolmentDeadline.getTime() && !runsProgramme(actor, session.country)) {
-    throw new EnrolmentConflictError('deadline-passed', 'the enrolment deadline has passed', { deadline: session.enrolmentDeadlineDate });
-  }
+  assertTakesEnrolments(actor, session, now, options);
   const sessionId_ = session._id;
   const user = person._id;
   const before = await claimState(sessionId_, user);

@@ -23,6 +23,10 @@ export const MAIL_TEMPLATE_VARIABLES = {
   'password-changed': ['name'],
   /** An account a trainer or coordinator created for someone: set your password. */
   invitation: ['name', 'link', 'inviter'],
+  /** Someone registered with the address of an existing account: sign in, or choose a new password. */
+  'account-exists': ['name', 'link', 'resetLink'],
+  /** Staff invite someone to a training session (src/invitations): accept or decline by `deadline`. */
+  'session-invitation': ['inviter', 'session', 'dates', 'city', 'deadline', 'link'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MailTemplate = keyof typeof MAIL_TEMPLATE_VARIABLES;
@@ -30,7 +34,10 @@ export type MailTemplate = keyof typeof MAIL_TEMPLATE_VARIABLES;
 export const MAIL_TEMPLATES = Object.keys(MAIL_TEMPLATE_VARIABLES) as MailTemplate[];
 
 /** Mails with a button: the link, then when it expires and what to do if it was not asked for. */
-const WITH_ACTION: ReadonlySet<MailTemplate> = new Set(['verify-email', 'reset-password', 'email-change-verify', 'invitation']);
+const WITH_ACTION: ReadonlySet<MailTemplate> = new Set(['verify-email', 'reset-password', 'email-change-verify', 'invitation', 'session-invitation']);
+
+/** Mails with a button to a page that needs no secret (so nothing expires), then a note. */
+const WITH_NOTE: ReadonlySet<MailTemplate> = new Set(['account-exists']);
 
 export interface RenderedMail {
   subject: string;
@@ -46,6 +53,8 @@ export interface MailStrings {
   action?: string;
   /** How long the link works (mails with a link). */
   expiry?: string;
+  /** What else to do (mails with a note). */
+  note?: string;
   /** "If you did not ask for this, ignore this email" (mails with a link). */
   ignore?: string;
   /** "If you did not make this change…" (notices). */
@@ -83,11 +92,10 @@ export async function renderMail(
     t(key, { ...values, interpolation: { escapeValue: false, skipOnVariables: true } });
   const part = (key: string): string => translate(`${template}.${key}`);
 
-  const withAction = WITH_ACTION.has(template);
   const strings: MailStrings = {
     greeting: part('greeting'),
     intro: part('intro'),
-    ...(withAction ? { action: part('action'), expiry: part('expiry'), ignore: part('ignore') } : { warning: part('warning') }),
+    ...partsAfterIntro(template, part),
     linkFallback: translate('link-fallback'),
     footer: translate('footer'),
   };
@@ -101,11 +109,18 @@ export async function renderMail(
   return { subject, text: renderText(strings, values.link), html };
 }
 
+/** After the intro: a button and what goes with it, or a notice's warning. */
+function partsAfterIntro(template: MailTemplate, part: (key: string) => string): Partial<MailStrings> {
+  if (WITH_ACTION.has(template)) return { action: part('action'), expiry: part('expiry'), ignore: part('ignore') };
+  if (WITH_NOTE.has(template)) return { action: part('action'), note: part('note'), ignore: part('ignore') };
+  return { warning: part('warning') };
+}
+
 /** The plain-text part: the same strings, in the same order as the HTML. */
 function renderText(strings: MailStrings, link: string | undefined): string {
   const blocks = [strings.greeting, strings.intro];
   if (strings.action && link) blocks.push(`${strings.action}\n${link}`);
-  for (const note of [strings.expiry, strings.ignore, strings.warning]) if (note) blocks.push(note);
+  for (const note of [strings.expiry, strings.note, strings.ignore, strings.warning]) if (note) blocks.push(note);
   blocks.push(`-- \n${strings.footer}`);
   return `${blocks.join('\n\n')}\n`;
 }

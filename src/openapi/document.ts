@@ -152,6 +152,10 @@ function responsesOf(operation: Operation): Record<string, ResponseObject> {
         ? { description: success.description, content: { [JSON_TYPE]: { schema: ref(nameOf(success.schema, RESPONSE_COMPONENTS, operation.operationId)) } } }
         : { description: success.description },
   };
+  if (operation.alsoSuccess) {
+    const also = operation.alsoSuccess;
+    responses[also.status] = { description: also.description, content: { [JSON_TYPE]: { schema: ref(nameOf(also.schema, RESPONSE_COMPONENTS, operation.operationId)) } } };
+  }
   const problem = ref(nameOf(problemSchema, RESPONSE_COMPONENTS, 'problem'));
   for (const [status, description] of Object.entries(operation.errors) as Array<[`${ErrorStatus}`, string]>) {
     responses[status] = {

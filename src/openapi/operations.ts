@@ -13,6 +13,8 @@ import { progressMarkSchema } from '../courses/progress-api';
 import { sessionReadQuery } from '../sessions/api';
 import { attendanceReportQuery } from '../reports/query';
 import { enrolmentInputSchema, enrolmentListQuery } from '../enrolment/api';
+import { invitationListQuery } from '../invitations/api';
+import { invitationListSchema, invitationSentSchema } from '../invitations/schemas';
 import { attendanceBatchSchema, statsQuery } from '../attendance/api';
 import { settingsSchema } from '../attendance/settings';
 import { checkInCodeRequestSchema, checkInRequestSchema, checkInCodeSchema, checkInResultSchema } from '../attendance/check-in-routes';
@@ -52,7 +54,7 @@ import {
   countryListSchema,
   profileSchema,
   progressSchema,
-  registeredAccountSchema,
+  registrationAcceptedSchema,
   tokenListSchema,
   userListSchema,
   userSchema,
@@ -72,7 +74,7 @@ export const TAGS = {
 export type Tag = keyof typeof TAGS;
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type SuccessStatus = 200 | 201 | 204;
+export type SuccessStatus = 200 | 201 | 202 | 204;
 /** The error statuses the API uses (docs/api.md, "Conventions"); 5xx are left undescribed. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
 
@@ -100,6 +102,8 @@ export interface Operation {
   bodyMediaType?: 'multipart/form-data';
   /** `mediaType`: a document that is not JSON (e.g. `text/calendar`), described as a string. */
   success: { status: SuccessStatus; description: string; schema?: z.ZodType; mediaType?: string };
+  /** A second way to succeed, e.g. 202 when the request was turned into an invitation. */
+  alsoSuccess?: { status: SuccessStatus; description: string; schema: z.ZodType };
   /** Each refusal the operation can give, with when; all `application/problem+json`. */
   errors: Partial<Record<ErrorStatus, string>>;
   /** Where a query parameter means something else here than its shared description says. */
@@ -109,7 +113,7 @@ export interface Operation {
 const INVALID_QUERY = 'A query parameter is out of range or unknown to the operation (`errors` tells which).';
 const INVALID_BODY = 'The body is not JSON, or does not match the schema (`errors` tells which field).';
 const TOO_LARGE = 'The body is over 100 kB.';
-const NEEDS_TOKEN = 'No token, or an invalid, expired or revoked one, or the account is disabled.';
+const NEEDS_TOKEN = 'No token, or an invalid, expired or revoked one, or one ended by a change of password or email address, or the account is disabled.';
 /** bearerAuthentication runs before every public operation but the description itself. */
 const BAD_TOKEN_ON_PUBLIC =
   'An `Authorization` header was sent with an invalid or expired token (`type` ends `invalid-token`); leave the header out to call anonymously.';
@@ -172,14 +176,13 @@ export const OPERATIONS: Operation[] = [
     tag: 'Accounts',
     summary: 'Register as a stakeholder',
     description:
-      'Creates a stakeholder account and mails a link to verify the address. The password needs 12 or more characters and must not be common or made of the person’s details. `organisation` is a partner organisation’s id or the name of another one. Rate limited per client address.',
+      'Creates a stakeholder account and mails a link to verify the address; the person then signs in (`POST /auth/tokens`). When the address already has an account, nothing is created and its owner is mailed that someone tried to register with it. The answer is the same either way, so it does not tell who has an account. The password needs 12 or more characters and must not be common or made of the person’s details. `organisation` is a partner organisation’s id or the name of another one. Rate limited per client address.',
     public: true,
     body: registrationSchema,
-    success: { status: 201, description: 'The account was created.', schema: registeredAccountSchema },
+    success: { status: 202, description: 'A mail is on its way to the address: the verification link, or word that the account exists.', schema: registrationAcceptedSchema },
     errors: {
       400: `${INVALID_BODY} Also a weak password, or an unknown country, city or organisation.`,
       401: BAD_TOKEN_ON_PUBLIC,
-      409: 'An account with this email exists (`type` ends `email-taken`).',
       413: TOO_LARGE,
       429: RATE_LIMITED,
     },
@@ -191,7 +194,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Accounts',
     summary: 'Sign in: get an API token',
     description:
-      'Exchanges email and password (and `otp`, a code of the authenticator app, once two-factor authentication is on) for a token that expires after 30 days. The token acts with its owner’s roles as they are when it is used. Failed attempts count towards the same limits as the web sign-in.',
+      'Exchanges email and password (and `otp`, a code of the authenticator app, once two-factor authentication is on) for a token that expires after 30 days. The token acts with its owner’s roles as they are when it is used; it stops working when the password or email address changes or the account is disabled, and does not come back when the account is enabled again. Failed attempts count towards the same limits as the web sign-in.',
     public: true,
     body: tokenRequestSchema,
     success: { status: 201, description: 'A new token; it is shown this once.', schema: newTokenSchema },
@@ -727,16 +730,17 @@ export const OPERATIONS: Operation[] = [
     tag: 'Sessions',
     summary: 'Enrol in a session, or enrol someone',
     description:
-      '`{}` enrols the caller (a verified account). Its trainers, coordinators of its country and administrators enrol someone else by `userId` or `email`. Beyond capacity, people join the waiting list with a position; capacity is never exceeded, whatever the concurrency.',
+      '`{}` enrols the caller (a verified account). Its trainers, coordinators of its country and administrators add someone else by `userId` or `email`: a person the caller may already see (for administrators and coordinators, the accounts of their countries; for trainers, the people on one of their rosters) is enrolled at once (201); anyone else, and an address or id without an account, is invited by mail to accept or decline (202, the same answer whoever it is), and shows in `GET /sessions/{id}/invitations` as typed until they accept. Beyond capacity, people join the waiting list with a position; capacity is never exceeded, whatever the concurrency.',
     public: false,
     pathParameters: { id: { description: 'The session id.', schema: z.string() } },
     body: enrolmentInputSchema,
     success: { status: 201, description: 'Enrolled, or on the waiting list at `position`.', schema: enrolmentSchema },
+    alsoSuccess: { status: 202, description: 'Invited: the person is asked by mail and enrolled when they accept. Adding the same person again answers the same invitation.', schema: invitationSentSchema },
     errors: {
       400: INVALID_BODY,
       401: NEEDS_TOKEN,
       403: 'The caller’s email is not verified, or they may not enrol someone else in this session.',
-      404: 'No such session, or no active account with that id or email.',
+      404: 'No such session, or the account named is one the caller may see and it is disabled (`user-unknown`).',
       409: 'Already enrolled or waiting (`already-enrolled`, `already-waitlisted`), the deadline has passed (`deadline-passed`) or the session is not open (`session-not-open`).',
       413: TOO_LARGE,
     },
@@ -767,13 +771,38 @@ export const OPERATIONS: Operation[] = [
     errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not staff of this session.', 404: 'No such session.' },
   },
   {
+    operationId: 'listInvitations',
+    method: 'get',
+    path: '/sessions/{id}/invitations',
+    tag: 'Sessions',
+    summary: 'The invitations not yet accepted',
+    description: 'What the inviters typed, who invited and when, and whether the invitation waits for an answer, was declined or expired. Its trainers, coordinators of its country and administrators.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() } },
+    query: invitationListQuery,
+    success: { status: 200, description: 'One page of invitations, oldest first.', schema: invitationListSchema },
+    errors: { 400: INVALID_QUERY, 401: NEEDS_TOKEN, 403: 'The caller is not staff of this session.', 404: 'No such session.' },
+  },
+  {
+    operationId: 'withdrawInvitation',
+    method: 'delete',
+    path: '/sessions/{id}/invitations/{invitationId}',
+    tag: 'Sessions',
+    summary: 'Withdraw an invitation',
+    description: 'For a mistyped address: the link in the mail stops working. An accepted invitation is an enrolment: cancel that instead.',
+    public: false,
+    pathParameters: { id: { description: 'The session id.', schema: z.string() }, invitationId: { description: 'The invitation id.', schema: z.string() } },
+    success: { status: 204, description: 'Withdrawn.' },
+    errors: { 401: NEEDS_TOKEN, 403: 'The caller is not staff of this session.', 404: 'No such session, or no such invitation not yet accepted in it.' },
+  },
+  {
     operationId: 'importEnrolments',
     method: 'post',
     path: '/sessions/{id}/enrolments/import',
     tag: 'Sessions',
     summary: 'Import participants from a CSV file',
     description:
-      'Its trainers, coordinators of its country and administrators. Multipart with the field `file`, or the file itself as a `text/csv` body. Each row is enrolled, put on the waiting list, found already there (`already`, nothing changes: re-importing a file creates no duplicates) or rejected with its `reason`. An unknown address becomes a stakeholder account (verified, in the session’s country) and receives an invitation to choose a password. A file that cannot be read as a whole is refused and nothing is done.',
+      'Its trainers, coordinators of its country and administrators. Multipart with the field `file`, or the file itself as a `text/csv` body. Each row is enrolled, put on the waiting list, invited, found already there (`already`, nothing changes: re-importing a file creates no duplicates) or rejected with its `reason`, by the rule of `POST /sessions/{id}/enrolments`: people the caller may not see, and addresses without an account, are invited (`invited`), with the row’s details offered when they create their account. A file that cannot be read as a whole is refused and nothing is done.',
     public: false,
     pathParameters: { id: { description: 'The session id.', schema: z.string() } },
     body: enrolmentImportUploadSchema,

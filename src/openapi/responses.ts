@@ -9,6 +9,7 @@
 import { checkInCodeSchema, checkInResultSchema } from '../attendance/check-in-routes';
 import { z } from 'zod';
 import { enrolmentImportReportSchema } from '../enrolment/import-schemas';
+import { invitationListSchema, invitationSentSchema } from '../invitations/schemas';
 import { ACCOUNT_STATUSES, ROLES, SECTORS } from '../accounts/model';
 import { AUDIT_ACTIONS } from '../audit/model';
 import { ATTENDANCE_STATUSES } from '../attendance/model';
@@ -87,8 +88,8 @@ export const cityListSchema = localisedPageOf(citySchema);
 export const organisationListSchema = localisedPageOf(organisationSchema);
 
 // Accounts.
-/** `POST /auth/register`. */
-export const registeredAccountSchema = z.strictObject({ id: objectId, email: z.email(), roles: z.array(z.enum(ROLES)) });
+/** `POST /auth/register`: the same whether or not the address already had an account. */
+export const registrationAcceptedSchema = z.strictObject({ status: z.literal('verification-sent'), email: z.email() });
 
 export const newTokenSchema = z.strictObject({
   token: z.string().meta({ description: 'The token itself, shown this once: send it as `Authorization: Bearer <token>`.' }),
@@ -360,7 +361,7 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   CityList: cityListSchema,
   Organisation: organisationSchema,
   OrganisationList: organisationListSchema,
-  RegisteredAccount: registeredAccountSchema,
+  RegistrationAccepted: registrationAcceptedSchema,
   NewToken: newTokenSchema,
   Token: tokenSchema,
   TokenList: tokenListSchema,
@@ -386,6 +387,8 @@ export const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
   ScheduledSession: scheduledSessionSchema,
   SessionList: sessionListSchema,
   Enrolment: enrolmentSchema,
+  InvitationSent: invitationSentSchema,
+  InvitationList: invitationListSchema,
   DayAttendance: dayAttendanceSchema,
   CheckInCode: checkInCodeSchema,
   CheckInResult: checkInResultSchema,

@@ -1,48 +1,24 @@
 /**
- * The enrolment endpoints of docs/api.md ("Enrolment") with bearer tokens, through the real
- * app when it mounts them, else through the same /api/v1 pieces around `enrolmentApi()`.
+ * The enrolment endpoints of docs/api.md ("Enrolment") with bearer tokens, through the real app.
  */
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApiToken } from '../../src/accounts/api-token';
-import { bearerAuthentication } from '../../src/accounts/bearer';
 import { type Role, User } from '../../src/accounts/model';
 import { importModules } from '../../src/courses/import';
 import { Course, CourseVersion } from '../../src/courses/model';
-import { enrolmentApi } from '../../src/enrolment/api';
-import { apiRouter } from '../../src/http/api-router';
-import { errorHandler } from '../../src/http/error-handler';
-import { createI18n } from '../../src/i18n';
-import { applyUserLanguage, languageMiddleware } from '../../src/i18n/middleware';
 import { seedReferenceData } from '../../src/reference/seed';
 import { TrainingSession } from '../../src/sessions/model';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
+import { addDays } from '../../src/sessions/time-zones';
 import { toSessionUser } from '../../src/accounts/session-user';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
-import { testLogger } from '../support/logger';
 
 const db = useTestDatabase(__filename);
 
 let app: Express;
-let mountedInTheApp = false;
-
-/** The real app if it serves the endpoints already; else the router behind the same /api/v1 middleware. */
-async function appWithEnrolment(): Promise<Express> {
-  const real = await buildTestApp(db.database());
-  const probe = await request(real).get(`/api/v1/sessions/${new mongoose.Types.ObjectId().toHexString()}/enrolments`);
-  if (probe.status !== 404) {
-    mountedInTheApp = true;
-    return real;
-  }
-  const local = express();
-  local.use(languageMiddleware(await createI18n(), { secureCookies: false }));
-  local.use('/api/v1', apiRouter([bearerAuthentication, applyUserLanguage, enrolmentApi()]));
-  local.use(errorHandler({ log: testLogger, showStacks: false }));
-  return local;
-}
-
 let serial = 0;
 async function account(roles: Role[] = ['stakeholder'], fields: { verified?: boolean; scopeCountries?: string[] } = {}) {
   serial += 1;
@@ -60,8 +36,8 @@ async function account(roles: Role[] = ['stakeholder'], fields: { verified?: boo
 }
 
 let day = 0;
-async function newSession(capacity: number) {
-  const trainer = await account(['trainer']);
+async function newSession(capacity: number, taughtBy?: Awaited<ReturnType<typeof account>>) {
+  const trainer = taughtBy ?? (await account(['trainer']));
   day += 1;
   const { session } = await scheduleSession(trainer.user, {
     title: 'Awareness in Setúbal',
@@ -69,7 +45,8 @@ async function newSession(capacity: number) {
     language: 'pt',
     city: 'pt-setubal',
     venue: { name: `Casa ${day}`, address: 'Largo José Afonso' },
-    days: defaultDays(`2027-07-${String(day).padStart(2, '0')}`),
+    // Two days each, three days apart: the same trainer may teach several.
+    days: defaultDays(addDays('2027-07-01', day * 3)),
     capacity,
   });
   return { id: String(session._id), trainer, session };
@@ -82,12 +59,7 @@ beforeAll(async () => {
   await Course.deleteMany({});
   await CourseVersion.deleteMany({});
   expect((await importModules()).problems).toEqual([]);
-  app = await appWithEnrolment();
-});
-
-afterAll(() => {
-  // Tells the reader of the test log which app answered.
-  testLogger.info(`enrolment API tested through ${mountedInTheApp ? 'the real app' : 'a local app around enrolmentApi()'}`);
+  app = await buildTestApp(db.database());
 });
 
 describe('POST /api/v1/sessions/:id/enrolments', () => {
@@ -108,11 +80,14 @@ describe('POST /api/v1/sessions/:id/enrolments', () => {
     await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(someone.token)).expect(201);
   });
 
-  it('lets trainers enrol others by userId or email; refuses stakeholders', async () => {
+  it('lets trainers enrol the people of their rosters by userId or email, invites anyone else; refuses stakeholders', async () => {
     const { id, trainer } = await newSession(5);
     const byId = await account();
     const byEmail = await account();
     const stakeholder = await account();
+    // On one of the trainer's rosters already: they enrolled themselves in an earlier session of theirs.
+    const { id: earlier } = await newSession(5, trainer);
+    for (const person of [byId, byEmail]) await request(app).post(`/api/v1/sessions/${earlier}/enrolments`).set(auth(person.token)).send({}).expect(201);
     expect((await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(trainer.token)).send({ userId: byId.id }).expect(201)).body).toEqual({ userId: byId.id, status: 'enrolled' });
     expect((await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(trainer.token)).send({ email: byEmail.email }).expect(201)).body).toEqual({ userId: byEmail.id, status: 'enrolled' });
     const refused = await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(stakeholder.token)).send({ userId: byId.id }).expect(403);
@@ -121,8 +96,12 @@ describe('POST /api/v1/sessions/:id/enrolments', () => {
     expect(refused.body.errors).toEqual([{ path: '', message: 'Only the trainers of this session, the coordinators of its country and administrators can do this.' }]);
     const outOfScope = await account(['coordinator'], { scopeCountries: ['SE'] });
     await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(outOfScope.token)).send({ email: stakeholder.email }).expect(403);
-    const unknown = await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(trainer.token)).send({ email: 'nobody@example.org' }).expect(404);
-    expect(unknown.body).toMatchObject({ type: '/problems/user-unknown' });
+    // Anyone else, known or not, is invited, with the same answer.
+    const stranger = await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(trainer.token)).send({ email: stakeholder.email }).expect(202);
+    const unknown = await request(app).post(`/api/v1/sessions/${id}/enrolments`).set(auth(trainer.token)).send({ email: 'nobody@example.org' }).expect(202);
+    for (const res of [stranger, unknown]) expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'invitationId', 'status']);
+    expect(stranger.body.status).toBe('invited');
+    expect(unknown.body.status).toBe('invited');
   });
 
   it('409 when already enrolled, after the deadline, or when the session is not open', async () => {

@@ -11,6 +11,7 @@ import { toSessionUser } from '../../src/accounts/session-user';
 import { importModules } from '../../src/courses/import';
 import { decodeCsv, detectSeparator, IMPORT_MAX_ROWS, parseParticipantsCsv } from '../../src/enrolment/csv-import';
 import { Enrolment } from '../../src/enrolment/model';
+import { SessionInvitation } from '../../src/invitations/model';
 import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
 import { buildTestApp } from '../support/app';
@@ -24,14 +25,14 @@ let app: Express;
 let smtp: TestSmtpServer;
 
 let serial = 0;
-async function account(roles: Role[] = ['stakeholder'], email?: string) {
+async function account(roles: Role[] = ['stakeholder'], email?: string, country = 'PT') {
   serial += 1;
   const created = await User.create({
     email: email ?? `import-person-${serial}@example.org`,
     name: `Import Person ${serial}`,
     passwordHash: 'not used',
     roles,
-    country: 'PT',
+    country,
     emailVerifiedAt: new Date(),
   });
   const { token } = await createApiToken(String(created._id), 'tests');
@@ -55,8 +56,8 @@ async function newSession(capacity: number, trainer?: Awaited<ReturnType<typeof 
 }
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-/** An invitation, in whatever language the new account has: it carries the invitation link. */
-const isInvitation = (message: ParsedMail) => (message.text ?? '').includes('/invitation?token=');
+/** An invitation to the session, in whatever language: it carries the invitation link. */
+const isInvitation = (message: ParsedMail) => (message.text ?? '').includes('/session-invitation?token=');
 const invitationsTo = (address: string) => smtp.messages.filter((message) => isInvitation(message) && JSON.stringify(message.to ?? '').includes(address));
 
 function upload(sessionId: string, token: string, file: Buffer, filename = 'participants.csv') {
@@ -64,7 +65,7 @@ function upload(sessionId: string, token: string, file: Buffer, filename = 'part
 }
 
 async function counts() {
-  return { users: await User.countDocuments({}), enrolments: await Enrolment.countDocuments({}) };
+  return { users: await User.countDocuments({}), enrolments: await Enrolment.countDocuments({}), invitations: await SessionInvitation.countDocuments({}) };
 }
 
 let coordinator: Awaited<ReturnType<typeof account>>;
@@ -110,9 +111,10 @@ describe('reading files', () => {
 });
 
 describe('POST /api/v1/sessions/:id/enrolments/import', () => {
-  it('enrols existing accounts, creates and invites unknown ones, and rejects bad rows with their reason', async () => {
+  it('enrols the accounts the importer may see, invites everyone else, and rejects bad rows with their reason', async () => {
     const sessionId = await newSession(10);
     const existing = await account();
+    const abroad = await account(['stakeholder'], undefined, 'SE');
     const csv = [
       'Name,Email,Organisation,Sector,Language',
       'Ana Silva,Ana.Silva@Example.org,Câmara Municipal de Setúbal,local-government,pt',
@@ -122,50 +124,54 @@ describe('POST /api/v1/sessions/:id/enrolments/import', () => {
       'Unknown Language,language@example.org,,,xx',
       ',noname@example.org,,,',
       'João Polícia,joao@example.org,PSP,Police,Português',
+      `Someone Abroad,${abroad.email},,,`,
     ].join('\n');
+    const usersBefore = await User.countDocuments({});
     const res = await upload(sessionId, coordinator.token, Buffer.from(csv)).expect(200);
     expect(res.body.rows).toEqual([
-      { line: 2, email: 'ana.silva@example.org', name: 'Ana Silva', outcome: 'enrolled', created: true, invitationSent: true },
+      { line: 2, email: 'ana.silva@example.org', name: 'Ana Silva', outcome: 'invited' },
       { line: 3, email: existing.email, name: 'Someone Known', outcome: 'enrolled' },
       { line: 4, email: 'not-an-email', name: 'Bad Email', outcome: 'rejected', reason: 'invalid-email' },
       { line: 5, email: 'sector@example.org', name: 'Unknown Sector', outcome: 'rejected', reason: 'unknown-sector' },
       { line: 6, email: 'language@example.org', name: 'Unknown Language', outcome: 'rejected', reason: 'unknown-language' },
       { line: 7, email: 'noname@example.org', name: '', outcome: 'rejected', reason: 'missing-name' },
-      { line: 8, email: 'joao@example.org', name: 'João Polícia', outcome: 'enrolled', created: true, invitationSent: true },
+      { line: 8, email: 'joao@example.org', name: 'João Polícia', outcome: 'invited' },
+      // A Swedish account is outside this Portuguese coordinator's countries: invited, like an unknown address.
+      { line: 9, email: abroad.email, name: 'Someone Abroad', outcome: 'invited' },
     ]);
-    expect(res.body.totals).toEqual({ rows: 7, enrolled: 3, waitlisted: 0, already: 0, rejected: 4, created: 2, invited: 2 });
+    expect(res.body.totals).toEqual({ rows: 8, enrolled: 1, waitlisted: 0, invited: 3, already: 0, rejected: 4 });
     expect(res.body).toMatchObject({ encoding: 'utf-8', separator: ',' });
+    // Nobody gets an account made for them: they create it when they accept.
+    expect(await User.countDocuments({})).toBe(usersBefore);
+    expect(await SessionInvitation.findOne({ session: sessionId, contact: 'ana.silva@example.org' }).lean()).toMatchObject({
+      prefill: { name: 'Ana Silva', organisation: 'Câmara Municipal de Setúbal', sector: 'local-government', language: 'pt' },
+      mailed: true,
+    });
 
-    const ana = (await User.findOne({ email: 'ana.silva@example.org' }).lean())!;
-    expect(ana).toMatchObject({ name: 'Ana Silva', roles: ['stakeholder'], language: 'pt', sector: 'local-government', organisationName: 'Câmara Municipal de Setúbal', country: 'PT', status: 'active' });
-    expect(ana.emailVerifiedAt).toBeInstanceOf(Date);
-    expect(await User.findOne({ email: 'joao@example.org' }).lean()).toMatchObject({ sector: 'police', language: 'pt' });
-    for (const rejected of ['sector@example.org', 'language@example.org', 'noname@example.org']) expect(await User.exists({ email: rejected })).toBeNull();
-
-    // Invitations for the two new accounts, none for the known person.
+    // The invitations name the session and the inviter, in the row's language; none for the person enrolled.
     const mail = await smtp.waitForMessage((message) => isInvitation(message) && JSON.stringify(message.to).includes('ana.silva@example.org'));
     expect(mail.subject).toContain('Coordinator PT');
+    expect(mail.subject).toContain('Awareness in Setúbal');
     await smtp.waitForMessage((message) => isInvitation(message) && JSON.stringify(message.to).includes('joao@example.org'));
+    await smtp.waitForMessage((message) => isInvitation(message) && JSON.stringify(message.to).includes(abroad.email));
     expect(invitationsTo(existing.email)).toEqual([]);
 
-    // Re-importing the same file: nothing new, every good row "already", no new mail.
+    // Re-importing the same file: nothing new, every good row "already", no new invitation.
     const before = await counts();
-    const mailsBefore = smtp.messages.filter((message) => isInvitation(message)).length;
     const again = await upload(sessionId, coordinator.token, Buffer.from(csv)).expect(200);
     expect(again.body.rows.map((row: { outcome: string; reason?: string }) => [row.outcome, row.reason])).toEqual([
-      ['already', 'already-enrolled'],
+      ['already', 'already-invited'],
       ['already', 'already-enrolled'],
       ['rejected', 'invalid-email'],
       ['rejected', 'unknown-sector'],
       ['rejected', 'unknown-language'],
       ['rejected', 'missing-name'],
-      ['already', 'already-enrolled'],
+      ['already', 'already-invited'],
+      ['already', 'already-invited'],
     ]);
-    expect(again.body.totals).toMatchObject({ enrolled: 0, waitlisted: 0, already: 3, rejected: 4, created: 0, invited: 0 });
+    expect(again.body.totals).toMatchObject({ enrolled: 0, waitlisted: 0, invited: 0, already: 4, rejected: 4 });
     expect(await counts()).toEqual(before);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(smtp.messages.filter((message) => isInvitation(message)).length).toBe(mailsBefore);
-    expect(await Enrolment.countDocuments({ session: sessionId })).toBe(3);
+    expect(await Enrolment.countDocuments({ session: sessionId })).toBe(1);
   });
 
   it('reads a semicolon-separated Windows-1252 file with French headers and accents', async () => {
@@ -174,28 +180,29 @@ describe('POST /api/v1/sessions/:id/enrolments/import', () => {
     const res = await upload(sessionId, coordinator.token, Buffer.from(csv, 'latin1')).expect(200);
     expect(res.body).toMatchObject({ encoding: 'windows-1252', separator: ';' });
     expect(res.body.rows.map((row: { name: string; outcome: string }) => [row.name, row.outcome])).toEqual([
-      ['Émilie Dupré', 'enrolled'],
-      ['Jürgen Müller', 'enrolled'],
+      ['Émilie Dupré', 'invited'],
+      ['Jürgen Müller', 'invited'],
     ]);
-    expect(await User.findOne({ email: 'emilie@example.fr' }).lean()).toMatchObject({ name: 'Émilie Dupré', organisationName: 'Mairie de Sète', sector: 'education', language: 'fr' });
-    expect(await User.findOne({ email: 'juergen@example.de' }).lean()).toMatchObject({ name: 'Jürgen Müller', organisationName: 'Stadt Köln', sector: 'police', language: 'de' });
+    const prefillOf = async (contact: string) => (await SessionInvitation.findOne({ session: sessionId, contact }).lean())?.prefill;
+    expect(await prefillOf('emilie@example.fr')).toEqual({ name: 'Émilie Dupré', organisation: 'Mairie de Sète', sector: 'education', language: 'fr' });
+    expect(await prefillOf('juergen@example.de')).toEqual({ name: 'Jürgen Müller', organisation: 'Stadt Köln', sector: 'police', language: 'de' });
   });
 
   it('reads UTF-8 with a BOM, and UTF-16 with a BOM (tab-separated, as Excel saves "Unicode text")', async () => {
     const sessionId = await newSession(10);
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('email,name,language\nzoe@example.org,Zoë Öberg,sv\n', 'utf8')]);
     const first = await upload(sessionId, coordinator.token, bom).expect(200);
-    expect(first.body).toMatchObject({ encoding: 'utf-8-bom', totals: { enrolled: 1 } });
+    expect(first.body).toMatchObject({ encoding: 'utf-8-bom', totals: { invited: 1 } });
     expect(first.body.rows[0]).toMatchObject({ name: 'Zoë Öberg', email: 'zoe@example.org' });
 
     const utf16 = Buffer.from('\ufeffName\tEmail\tSector\nΕλένη Παπαδοπούλου\teleni@example.gr\thealth\n', 'utf16le');
     const second = await upload(sessionId, coordinator.token, utf16).expect(200);
-    expect(second.body).toMatchObject({ encoding: 'utf-16le', separator: '\t', totals: { enrolled: 1 } });
-    expect(await User.findOne({ email: 'eleni@example.gr' }).lean()).toMatchObject({ name: 'Ελένη Παπαδοπούλου', sector: 'health' });
+    expect(second.body).toMatchObject({ encoding: 'utf-16le', separator: '\t', totals: { invited: 1 } });
+    expect((await SessionInvitation.findOne({ session: sessionId, contact: 'eleni@example.gr' }).lean())?.prefill).toEqual({ name: 'Ελένη Παπαδοπούλου', sector: 'health' });
 
     const utf16be = Buffer.from('\ufeffname;email\nČeněk Dvořák;cenek@example.cz\n', 'utf16le').swap16();
     const third = await upload(sessionId, coordinator.token, utf16be).expect(200);
-    expect(third.body).toMatchObject({ encoding: 'utf-16be', separator: ';', rows: [{ name: 'Čeněk Dvořák', outcome: 'enrolled' }] });
+    expect(third.body).toMatchObject({ encoding: 'utf-16be', separator: ';', rows: [{ name: 'Čeněk Dvořák', outcome: 'invited' }] });
   });
 
   it('accepts the file as a text/csv body', async () => {
@@ -206,11 +213,13 @@ describe('POST /api/v1/sessions/:id/enrolments/import', () => {
       .set('Content-Type', 'text/csv; charset=utf-8')
       .send('name,email\nRaw Body,raw-body@example.org\n')
       .expect(200);
-    expect(res.body.rows).toEqual([{ line: 2, email: 'raw-body@example.org', name: 'Raw Body', outcome: 'enrolled', created: true, invitationSent: true }]);
+    expect(res.body.rows).toEqual([{ line: 2, email: 'raw-body@example.org', name: 'Raw Body', outcome: 'invited' }]);
   });
 
   it('puts the people beyond the seats on the waiting list, in order, and says so', async () => {
     const sessionId = await newSession(2);
+    // People of the coordinator's country: enrolled directly.
+    for (const n of [1, 2, 3, 4, 5]) await account(['stakeholder'], `seeker-${n}@example.org`);
     const csv = ['name,email', ...[1, 2, 3, 4, 5].map((n) => `Seat Seeker ${n},seeker-${n}@example.org`)].join('\n');
     const res = await upload(sessionId, coordinator.token, Buffer.from(csv)).expect(200);
     expect(res.body.rows.map((row: { outcome: string; position?: number }) => [row.outcome, row.position])).toEqual([
@@ -229,7 +238,7 @@ describe('POST /api/v1/sessions/:id/enrolments/import', () => {
     const sessionId = await newSession(10);
     const res = await upload(sessionId, coordinator.token, Buffer.from('name,email\nTwice,twice@example.org\nTwice Again,TWICE@example.org\n')).expect(200);
     expect(res.body.rows.map((row: { outcome: string; reason?: string }) => [row.outcome, row.reason])).toEqual([
-      ['enrolled', undefined],
+      ['invited', undefined],
       ['rejected', 'repeated-in-file'],
     ]);
   });
@@ -297,10 +306,13 @@ describe('the roster page', () => {
     const csv = Buffer.from('Name;E-mail;Sector\nWeb One;web-one@example.org;Education\nWeb Two;web-two@example.org;Unknown\nWeb Three;web-three@example.org;\n', 'latin1');
     const res = await trainer.agent.post(action!.replace(/&amp;/g, '&')).attach('file', csv, 'list.csv').expect(200);
     expect(res.text).toContain('Web One');
-    expect(res.text).toMatch(/<td>Enrolled<\/td>/);
+    expect(res.text).toMatch(/<td>Invited<\/td>/);
     expect(res.text).toContain('Unknown sector.');
-    expect(res.text).toContain('Waiting list (position 1)');
-    expect(res.text).toContain('3 rows: 1 enrolled, 1 on the waiting list, 0 already there, 1 rejected.');
+    expect(res.text).toContain('3 rows: 0 enrolled, 0 on the waiting list, 2 invited, 0 already there, 1 rejected.');
+    // The roster lists them as invited, by the address the trainer's file gave.
+    const after = await trainer.agent.get(`/sessions/${sessionId}/roster`).expect(200);
+    expect(after.text).toContain('Invited, no answer yet (2)');
+    expect(after.text).toContain('web-three@example.org (Web Three)');
 
     const bad = await trainer.agent.post(action!.replace(/&amp;/g, '&')).attach('file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'photo.csv').expect(400);
     expect(bad.text).toContain('not a CSV text file');

@@ -18,6 +18,11 @@ function sampleVariables(template: MailTemplate, name = 'Zoë Ørsted'): Record<
     minutes: 45,
     newEmail: 'zoe.new@example.org',
     inviter: 'Γιώργος Παπαδόπουλος',
+    resetLink: 'https://learning.liaise.test/reset-password',
+    session: 'Prévention à Liège <2027>',
+    dates: '12 March 2027 – 13 March 2027',
+    city: 'Liège',
+    deadline: '5 March 2027',
   };
   return Object.fromEntries(MAIL_TEMPLATE_VARIABLES[template].map((variable) => [variable, all[variable]!]));
 }
@@ -52,9 +57,11 @@ describe.each(MAIL_TEMPLATES)('mail template %s', (template) => {
     }
   });
 
-  it('escapes a hostile name in the HTML and keeps it as text in the text part', async () => {
+  it('escapes hostile names (a person, an inviter, a session title) in the HTML and keeps them as text in the text part', async () => {
     const hostile = '<script>alert(1)</script>';
-    const mail = await renderMail(i18next, template, 'en', sampleVariables(template, hostile));
+    const variables = sampleVariables(template, hostile);
+    for (const text of ['inviter', 'session', 'city']) if (text in variables) variables[text] = hostile;
+    const mail = await renderMail(i18next, template, 'en', variables);
     expect(mail.html).not.toContain('<script');
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mail.text).toContain(hostile);

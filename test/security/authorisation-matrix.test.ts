@@ -11,6 +11,7 @@ import { useTestDatabase } from '../support/database';
 import { csrfTokenIn } from '../support/forms';
 import { createApiToken } from '../../src/accounts/api-token';
 import { importModules } from '../../src/courses/import';
+import { SessionInvitation } from '../../src/invitations/model';
 import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
 import { addDays } from '../../src/sessions/time-zones';
@@ -74,6 +75,21 @@ async function matrixSession(fresh = false): Promise<string> {
   return String(session._id);
 }
 let sessionSerial = 0;
+
+/** A pending invitation to the shared session, for a withdrawal to act on. */
+async function matrixInvitation(): Promise<string> {
+  sessionSerial += 1;
+  const invitation = await SessionInvitation.create({
+    session: await matrixSession(),
+    contact: `invited-${sessionSerial}@example.org`,
+    email: `invited-${sessionSerial}@example.org`,
+    invitedBy: signedIn.get('trainer')!.userId!,
+    inviterName: 'trainer',
+    tokenHash: `matrix-${sessionSerial}`,
+    expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000),
+  });
+  return String(invitation._id);
+}
 
 /** A fresh stakeholder of the target country, so one person's change does not affect the next. */
 const onTarget = (path: (id: string) => string, body?: Record<string, unknown>) => async () => ({
@@ -270,6 +286,14 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/v1/sessions/:id/enrolments/:userId': { expect: SIGNED_IN, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments/me` }) },
   'GET /api/v1/sessions/:id/enrolments': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments` }) },
   // Importing participants (CSV): the session's staff; the JSON body is then refused for its content (415).
+  'GET /api/v1/sessions/:id/invitations': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/invitations` }) },
+  'DELETE /api/v1/sessions/:id/invitations/:invitationId': {
+    expect: SESSION_MANAGERS,
+    call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/invitations/${await matrixInvitation()}` }),
+  },
+  // The link from the invitation mail is the proof: an unknown one is 404 for everyone, and answering needs the invited account.
+  'GET /session-invitation': { expect: everyone('not-found'), call: () => ({ path: '/session-invitation?token=unknown' }) },
+  'POST /session-invitation': { expect: { ...everyone('not-found'), anonymous: 'sign-in' }, call: () => ({ path: '/session-invitation', body: { token: 'unknown', answer: 'accept' } }) },
   'POST /api/v1/sessions/:id/enrolments/import': { expect: SESSION_MANAGERS, call: async () => ({ path: `/api/v1/sessions/${await matrixSession()}/enrolments/import`, body: {} }) },
   'GET /sessions': { expect: PUBLIC },
   'GET /sessions/:id': { expect: PUBLIC, call: async () => ({ path: `/sessions/${await matrixSession()}` }) },
@@ -282,6 +306,10 @@ const MATRIX: Record<string, Entry> = {
   'GET /sessions/:id/roster.csv': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster.csv` }) },
   'POST /sessions/:id/roster/:userId/remove': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster/0123456789abcdef01234567/remove` }) },
   // A form without a file: the session's staff get the page saying so (400).
+  'POST /sessions/:id/invitations/:invitationId/withdraw': {
+    expect: SESSION_MANAGERS,
+    call: async () => ({ path: `/sessions/${await matrixSession()}/invitations/${await matrixInvitation()}/withdraw` }),
+  },
   'POST /sessions/:id/roster/import': { expect: SESSION_MANAGERS, call: async () => ({ path: `/sessions/${await matrixSession()}/roster/import` }) },
   'GET /sessions/new': { expect: COURSE_AUTHORS },
   'POST /sessions/new': { expect: COURSE_AUTHORS, call: () => ({ path: '/sessions/new', body: { title: 'x' } }) },

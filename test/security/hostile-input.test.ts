@@ -15,6 +15,8 @@ import { importModules } from '../../src/courses/import';
 import { CourseVersion } from '../../src/courses/model';
 import { startDraft } from '../../src/courses/versions';
 import { enrol } from '../../src/enrolment/service';
+import { digest, newSecret } from '../../src/accounts/tokens';
+import { SessionInvitation } from '../../src/invitations/model';
 import { TrainingSession } from '../../src/sessions/model';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
 import { actor } from '../support/course-authors';
@@ -169,6 +171,8 @@ describe('forms of courses, sessions and attendance', () => {
     const { session } = await scheduleSession(acting, { title: 'Swept', courses: ['awareness'], language: 'fr', city: 'be-brussels', venue: { name: 'Hôtel de Ville', address: 'Grand-Place 1' }, days: defaultDays('2026-02-02'), capacity: 10, trainers: [String(trainer._id)] }, new Date('2026-01-01'));
     await enrol(acting, String(session._id), { userId: targetId });
     const id = String(session._id);
+    // An invitation on the roster, so that its "withdraw" form is swept too.
+    await SessionInvitation.create({ session: session._id, contact: 'swept@example.org', email: 'swept@example.org', invitedBy: trainer._id, inviterName: 'Sweep Trainer', tokenHash: digest(newSecret()), expiresAt: new Date(Date.now() + 86_400_000) });
     const { failures, tried } = await sweep(admin.agent, [
       `/authoring/schools/versions/${draft.version}/lessons/${key}?content=en`,
       `/authoring/schools/versions/${draft.version}/lessons/new`,
@@ -187,6 +191,29 @@ describe('forms of courses, sessions and attendance', () => {
     for (const saved of await TrainingSession.find().lean()) expect(typeof saved.title).toBe('string');
     for (const record of await Attendance.find().lean()) expect(['present', 'late', 'excused', 'absent']).toContain(record.status);
   }, 300_000);
+});
+
+describe('the invitation answer form', () => {
+  it('survives hostile values in every field and changes nothing', async () => {
+    await importModules();
+    const trainer = await User.create({ email: 'invite-trainer@example.org', name: 'Invite Trainer', passwordHash: 'x', roles: ['trainer'], country: 'BE', emailVerifiedAt: new Date() });
+    const { session } = await scheduleSession({ ...actor(['trainer']), id: String(trainer._id), name: 'Invite Trainer' }, { title: 'Invited', courses: ['awareness'], language: 'fr', city: 'be-brussels', venue: { name: 'Salle', address: 'Rue 1' }, days: defaultDays('2032-02-02'), capacity: 10 });
+    const secret = newSecret();
+    await SessionInvitation.create({ session: session._id, contact: stakeholder.email, email: stakeholder.email, invitedBy: trainer._id, inviterName: 'Invite Trainer', tokenHash: digest(secret), expiresAt: new Date(Date.now() + 86_400_000) });
+    const { failures, tried } = await sweep(stakeholder.agent, [`/session-invitation?token=${secret}`]);
+    // The link's token, in each hostile form (the answer is a button: sent below).
+    expect(tried).toBeGreaterThanOrEqual(6);
+    expect(failures).toEqual([]);
+    const page = await stakeholder.agent.get(`/session-invitation?token=${secret}`).expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    for (const answer of ['maybe', '', 'accept[$ne]', '<script>alert(1)</script>']) {
+      const res = await stakeholder.agent.post('/session-invitation').type('form').send({ _csrf: csrf, token: secret, answer });
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain('<script>alert(1)');
+    }
+    // No hostile value answered it: without a proper answer nothing is recorded.
+    expect((await SessionInvitation.findOne({ session: session._id }).lean())!.status).toBe('pending');
+  });
 });
 
 describe('the JSON API', () => {

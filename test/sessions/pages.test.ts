@@ -103,7 +103,9 @@ describe('enrolment and the roster', () => {
     };
     expect(await enrol(learner)).toBe(`/sessions/${id}?enrolment=enrolled#enrolment`);
     expect(await enrol(learner)).toBe(`/sessions/${id}?enrolment=already-enrolled#enrolment`);
-    // The trainer adds someone by email: the last seat. Then the session is full.
+    // The trainer adds by email someone from an earlier session of theirs: the last seat. Then the session is full.
+    const earlier = await schedule({ 'days.0.date': '2031-04-21', 'days.1.date': '2031-04-22' });
+    expect((await submitForm(other.agent, `/sessions/${earlier}`, `/sessions/${earlier}/enrol`, {})).headers.location).toBe(`/sessions/${earlier}?enrolment=enrolled#enrolment`);
     const added = await submitForm(trainer.agent, `/sessions/${id}/roster`, `/sessions/${id}/roster`, { email: (await User.findById(other.userId).lean())!.email });
     expect(added.headers.location).toBe(`/sessions/${id}/roster?done=added`);
     const late = await signInPersona(app, 'stakeholder');
@@ -120,9 +122,12 @@ describe('enrolment and the roster', () => {
     expect(rows[0]).toEqual(['Name', 'Email', 'Organisation', 'Sector', 'Status', 'Waiting position']);
     expect(rows.slice(1).map((row) => row[4])).toEqual(['enrolled', 'enrolled']);
 
+    // Anyone else is invited, known or not.
     const unknown = await submitForm(trainer.agent, `/sessions/${id}/roster`, `/sessions/${id}/roster`, { email: 'nobody-here@example.org' });
-    expect(unknown.status).toBe(400);
-    expect(unknown.text).toContain('value="nobody-here@example.org"');
+    expect(unknown.headers.location).toBe(`/sessions/${id}/roster?done=invited`);
+    const invalid = await submitForm(trainer.agent, `/sessions/${id}/roster`, `/sessions/${id}/roster`, { email: 'not an address' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.text).toContain('value="not an address"');
     await learner.agent.get(`/sessions/${id}/roster`).expect(403);
   });
 

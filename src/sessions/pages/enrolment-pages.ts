@@ -9,14 +9,17 @@ import mongoose from 'mongoose';
 import { renderPage } from '../../http/render';
 import { formErrorsFrom } from '../../http/validate';
 import { readerLanguage } from '../../i18n/middleware';
+import type { AccountsContext } from '../../accounts/service';
 import { cancelEnrolment, enrol, listEnrolments, myEnrolments } from '../../enrolment/service';
+import { addPerson } from '../../invitations/add';
+import { listInvitations, withdrawInvitation } from '../../invitations/service';
 import { findSession, managedSession } from '../access';
 import { TrainingSession, type TrainingSessionDocument } from '../model';
 import { namesFor } from '../present';
 import { sessionForPage } from './view';
 
 /** Outcomes announced on the session page after a redirect. */
-export const ENROLMENT_OUTCOMES = ['enrolled', 'waitlisted', 'left', 'deadline-passed', 'session-not-open', 'already-enrolled', 'already-waitlisted', 'email-unverified'] as const;
+export const ENROLMENT_OUTCOMES = ['enrolled', 'waitlisted', 'left', 'declined', 'deadline-passed', 'session-not-open', 'already-enrolled', 'already-waitlisted', 'email-unverified'] as const;
 
 /** The signed-in person's place in a session: enrolled, waiting at a position, or neither. */
 export async function myPlace(userId: string | undefined, sessionId: string): Promise<{ status: 'enrolled' | 'waitlisted'; position?: number } | undefined> {
@@ -53,7 +56,8 @@ export async function leave(req: Request, res: Response) {
 async function rosterPage(req: Request, res: Response, state: { email?: string; errors?: Array<{ path: string; message: string }>; done?: string } = {}, status = 200) {
   const session = await managedSession(req.user, String(req.params.id));
   const lang = readerLanguage(req);
-  const people = await listEnrolments(req.user!, String(session._id));
+  const [people, invitations] = await Promise.all([listEnrolments(req.user!, String(session._id)), listInvitations(session._id)]);
+  const dateFormat = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: session.timezone });
   await renderPage(
     res,
     'sessions/roster',
@@ -62,32 +66,47 @@ async function rosterPage(req: Request, res: Response, state: { email?: string; 
       session: sessionForPage(session, await namesFor([session], lang), lang),
       enrolled: people.filter((person) => person.status === 'enrolled'),
       waiting: people.filter((person) => person.status === 'waitlisted'),
+      invitations: invitations.map((invitation) => ({ ...invitation, invitedLabel: dateFormat.format(invitation.invitedAt), expiresLabel: dateFormat.format(invitation.expiresAt) })),
       email: state.email ?? '',
       errors: state.errors ?? [],
-      done: state.done ?? (typeof req.query.done === 'string' && ['added', 'waitlisted', 'removed'].includes(req.query.done) ? req.query.done : undefined),
+      done: state.done ?? (typeof req.query.done === 'string' && (ROSTER_DONE as readonly string[]).includes(req.query.done) ? req.query.done : undefined),
     },
     status,
   );
 }
 
+/** What the roster announces after a change. */
+const ROSTER_DONE = ['added', 'waitlisted', 'invited', 'removed', 'withdrawn'] as const;
+
 export const roster = (req: Request, res: Response) => rosterPage(req, res);
 
-export async function addToRoster(req: Request, res: Response) {
+/** Adds someone by email: enrolled if the trainer may already see them, else invited (invitations/add.ts). */
+export function addToRoster(accounts: AccountsContext) {
+  return async (req: Request, res: Response) => {
+    const session = await managedSession(req.user, String(req.params.id));
+    const email = typeof req.body?.email === 'string' ? req.body.email.trim() : '';
+    if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email)) {
+      return rosterPage(req, res, { email, errors: [{ path: 'email', message: req.t('errors:field.invalid-email') }] }, 400);
+    }
+    try {
+      const outcome = await addPerson(accounts, req.user!, String(session._id), { email });
+      const done = outcome.kind === 'invited' ? 'invited' : outcome.status === 'enrolled' ? 'added' : 'waitlisted';
+      res.redirect(303, `/sessions/${String(session._id)}/roster?done=${done}`);
+    } catch (error) {
+      const errors = formErrorsFrom(error, req.t);
+      if (!errors) throw error;
+      // A disabled account the trainer may see is a mistake in the form (400), not a missing page.
+      const status = (error as { status?: number }).status;
+      await rosterPage(req, res, { email, errors: errors.map((entry) => ({ ...entry, path: 'email' })) }, status === 409 || status === 403 ? status : 400);
+    }
+  };
+}
+
+export async function withdrawFromRoster(req: Request, res: Response) {
   const session = await managedSession(req.user, String(req.params.id));
-  const email = typeof req.body?.email === 'string' ? req.body.email.trim() : '';
-  if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email)) {
-    return rosterPage(req, res, { email, errors: [{ path: 'email', message: req.t('errors:field.invalid-email') }] }, 400);
-  }
-  try {
-    const result = await enrol(req.user!, String(session._id), { email });
-    res.redirect(303, `/sessions/${String(session._id)}/roster?done=${result.status === 'enrolled' ? 'added' : 'waitlisted'}`);
-  } catch (error) {
-    const errors = formErrorsFrom(error, req.t);
-    if (!errors) throw error;
-    // An unknown address is a mistake in the form (400), not a missing page.
-    const status = (error as { status?: number }).status;
-    await rosterPage(req, res, { email, errors: errors.map((entry) => ({ ...entry, path: 'email' })) }, status === 409 || status === 403 ? status : 400);
-  }
+  // Already gone (a second click): the roster shows the truth.
+  await withdrawInvitation(session._id, String(req.params.invitationId));
+  res.redirect(303, `/sessions/${String(session._id)}/roster?done=withdrawn`);
 }
 
 export async function removeFromRoster(req: Request, res: Response) {

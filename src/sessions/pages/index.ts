@@ -7,7 +7,8 @@ import { namesFor } from '../present';
 import { cancelPage, confirmCancel, createFromForm, editPage, newSessionPage, saveEdit } from './form-pages';
 import { sessionList } from './list-pages';
 import { monthPage } from './month-page';
-import { addToRoster, desk, ENROLMENT_OUTCOMES, enrolSelf, leave, myPlace, removeFromRoster, roster, rosterCsv } from './enrolment-pages';
+import { addToRoster, desk, ENROLMENT_OUTCOMES, enrolSelf, leave, myPlace, removeFromRoster, roster, rosterCsv, withdrawFromRoster } from './enrolment-pages';
+import type { AccountsContext } from '../../accounts/service';
 import { ForbiddenError } from '../../http/errors';
 import { canSchedule } from '../schedule';
 import { sessionForPage } from './view';
@@ -38,7 +39,7 @@ async function sessionPage(req: Request, res: Response) {
   });
 }
 
-export function sessionPages(): Router {
+export function sessionPages(accounts: AccountsContext): Router {
   const router = Router();
   router.get('/sessions', sessionList);
   router.get('/sessions/calendar', monthPage);
@@ -51,9 +52,10 @@ export function sessionPages(): Router {
   router.post('/sessions/:id/enrol', signedIn, enrolSelf);
   router.post('/sessions/:id/leave', signedIn, leave);
   router.get('/sessions/:id/roster', signedIn, roster);
-  router.post('/sessions/:id/roster', signedIn, addToRoster);
+  router.post('/sessions/:id/roster', signedIn, addToRoster(accounts));
   router.get('/sessions/:id/roster.csv', signedIn, rosterCsv);
   router.post('/sessions/:id/roster/:userId/remove', signedIn, removeFromRoster);
+  router.post('/sessions/:id/invitations/:invitationId/withdraw', signedIn, withdrawFromRoster);
   router.get('/sessions/:id/cancel', signedIn, cancelPage);
   router.post('/sessions/:id/cancel', signedIn, confirmCancel);
   return router;
