@@ -1,41 +1,25 @@
 /**
  * Adding people to a session (issue 11, point 1): staff enrol directly only the people they
- * may already see; anyone else is invited by mail and answers on a page. Through the real app,
+ * may already see; anyone else is invited by mail and answers on a page. Through the real site.app,
  * with a real SMTP server: the API, the roster form, the invitation page and its bad uses.
  */
-import type { Express } from 'express';
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { User } from '../../src/accounts/model';
 import { toSessionUser } from '../../src/accounts/session-user';
-import { importModules } from '../../src/courses/import';
 import { Enrolment } from '../../src/enrolment/model';
 import { SessionInvitation } from '../../src/invitations/model';
-import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
 import { addDays } from '../../src/sessions/time-zones';
-import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
+import { useMailSite } from '../support/mail-site';
 import { csrfTokenIn, firstLinkIn, pathOf, submitForm } from '../support/forms';
 import { type SignedInPersona, signInPersona } from '../support/personas';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
 import enMail from '../../locales/en/mail.json';
 import frMail from '../../locales/fr/mail.json';
 
 const db = useTestDatabase(__filename);
-let app: Express;
-let smtp: TestSmtpServer;
-
-beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-  await seedReferenceData();
-  expect((await importModules()).problems).toEqual([]);
-  app = await buildTestApp(db.database(), { SMTP_URL: smtp.url });
-});
-
-afterAll(async () => {
-  await smtp.stop();
-});
+const site = useMailSite(db);
 
 let serial = 0;
 /** A session in `city`, taught by `teacher`, its days far apart from every other one's. */
@@ -56,19 +40,19 @@ async function newSession(teacher: SignedInPersona, city = 'be-brussels') {
 }
 
 const auth = (who: SignedInPersona) => ({ Authorization: `Bearer ${who.token}` });
-const addByApi = (sessionId: string, who: SignedInPersona, body: Record<string, string>) => request(app).post(`/api/v1/sessions/${sessionId}/enrolments`).set(auth(who)).send(body);
-const invitationsTo = (address: string) => smtp.messages.filter((message: ParsedMail) => (message.text ?? '').includes('/session-invitation?token=') && JSON.stringify(message.to ?? '').includes(address));
+const addByApi = (sessionId: string, who: SignedInPersona, body: Record<string, string>) => request(site.app).post(`/api/v1/sessions/${sessionId}/enrolments`).set(auth(who)).send(body);
+const invitationsTo = (address: string) => site.smtp.messages.filter((message: ParsedMail) => (message.text ?? '').includes('/session-invitation?token=') && JSON.stringify(message.to ?? '').includes(address));
 async function invitationLinkTo(address: string): Promise<string> {
-  const mail = await smtp.waitForMessage((message) => (message.text ?? '').includes('/session-invitation?token=') && JSON.stringify(message.to ?? '').includes(address));
+  const mail = await site.smtp.waitForMessage((message) => (message.text ?? '').includes('/session-invitation?token=') && JSON.stringify(message.to ?? '').includes(address));
   return pathOf(firstLinkIn(mail.text ?? '', '/session-invitation'));
 }
 const isOnRoster = async (sessionId: string, userId: string) => Boolean(await Enrolment.exists({ session: sessionId, user: userId, status: 'enrolled' }));
 
 describe('who is enrolled directly, who is invited', () => {
   it('a coordinator enrols the people of their countries directly and invites the others, answering the same for known and unknown addresses', async () => {
-    const coordinator = await signInPersona(app, 'coordinatorOutOfScope'); // scoped to SE
+    const coordinator = await signInPersona(site.app, 'coordinatorOutOfScope'); // scoped to SE
     const sessionId = await newSession(coordinator, 'se-malmo');
-    const belgian = await signInPersona(app, 'stakeholder'); // an account in BE
+    const belgian = await signInPersona(site.app, 'stakeholder'); // an account in BE
     const swede = await User.create({ email: `swede-${serial}@example.org`, name: 'Sven Svensson', passwordHash: 'x', roles: ['stakeholder'], country: 'SE', emailVerifiedAt: new Date() });
 
     const direct = await addByApi(sessionId, coordinator, { email: swede.email }).expect(201);
@@ -83,9 +67,9 @@ describe('who is enrolled directly, who is invited', () => {
     }
     // Nothing of the Belgian account reached the coordinator: not enrolled, not on the roster.
     expect(await isOnRoster(sessionId, belgian.userId!)).toBe(false);
-    const roster = await request(app).get(`/api/v1/sessions/${sessionId}/enrolments`).set(auth(coordinator)).expect(200);
+    const roster = await request(site.app).get(`/api/v1/sessions/${sessionId}/enrolments`).set(auth(coordinator)).expect(200);
     expect(roster.body.items.map((item: { userId: string }) => item.userId)).toEqual([String(swede._id)]);
-    const invitations = await request(app).get(`/api/v1/sessions/${sessionId}/invitations`).set(auth(coordinator)).expect(200);
+    const invitations = await request(site.app).get(`/api/v1/sessions/${sessionId}/invitations`).set(auth(coordinator)).expect(200);
     expect(invitations.body.items.map((item: { contact: string; status: string }) => [item.contact, item.status])).toEqual([
       [belgian.email, 'pending'],
       ['nobody-at-all@example.org', 'pending'],
@@ -107,12 +91,12 @@ describe('who is enrolled directly, who is invited', () => {
   });
 
   it('a trainer enrols directly the people already on one of their rosters, and invites everyone else', async () => {
-    const trainer = await signInPersona(app, 'trainer');
+    const trainer = await signInPersona(site.app, 'trainer');
     const earlier = await newSession(trainer);
     const later = await newSession(trainer);
-    const regular = await signInPersona(app, 'stakeholder');
-    const stranger = await signInPersona(app, 'stakeholder');
-    await request(app).post(`/api/v1/sessions/${earlier}/enrolments`).set(auth(regular)).send({}).expect(201);
+    const regular = await signInPersona(site.app, 'stakeholder');
+    const stranger = await signInPersona(site.app, 'stakeholder');
+    await request(site.app).post(`/api/v1/sessions/${earlier}/enrolments`).set(auth(regular)).send({}).expect(201);
 
     await addByApi(later, trainer, { email: regular.email! }).expect(201);
     await addByApi(later, trainer, { email: stranger.email! }).expect(202);
@@ -120,13 +104,13 @@ describe('who is enrolled directly, who is invited', () => {
     expect(await isOnRoster(later, stranger.userId!)).toBe(false);
 
     // An administrator even: a trainer cannot enrol (and so see) one.
-    const admin = await signInPersona(app, 'admin');
+    const admin = await signInPersona(site.app, 'admin');
     await addByApi(later, trainer, { userId: admin.userId! }).expect(202);
     expect(await isOnRoster(later, admin.userId!)).toBe(false);
   });
 
   it('inviting the same person again finds the first invitation and sends nothing new', async () => {
-    const trainer = await signInPersona(app, 'trainer');
+    const trainer = await signInPersona(site.app, 'trainer');
     const sessionId = await newSession(trainer);
     const first = await addByApi(sessionId, trainer, { email: 'twice@example.org' }).expect(202);
     await invitationLinkTo('twice@example.org');
@@ -137,9 +121,9 @@ describe('who is enrolled directly, who is invited', () => {
   });
 
   it('on the roster form: the trainer sees only the address they typed until the person accepts', async () => {
-    const trainer = await signInPersona(app, 'trainer');
+    const trainer = await signInPersona(site.app, 'trainer');
     const sessionId = await newSession(trainer);
-    const invitee = await signInPersona(app, 'stakeholder');
+    const invitee = await signInPersona(site.app, 'stakeholder');
     await User.updateOne({ _id: invitee.userId }, { $set: { organisationName: 'Secret Organisation', name: 'Hidden Person' } });
     const added = await submitForm(trainer.agent, `/sessions/${sessionId}/roster`, `/sessions/${sessionId}/roster`, { email: invitee.email! });
     expect(added.status).toBe(303);
@@ -162,9 +146,9 @@ describe('who is enrolled directly, who is invited', () => {
 
 describe('answering an invitation', () => {
   async function invited() {
-    const trainer = await signInPersona(app, 'trainer');
+    const trainer = await signInPersona(site.app, 'trainer');
     const sessionId = await newSession(trainer);
-    const invitee = await signInPersona(app, 'stakeholder');
+    const invitee = await signInPersona(site.app, 'stakeholder');
     await User.updateOne({ _id: invitee.userId }, { $unset: { emailVerifiedAt: 1 } });
     await addByApi(sessionId, trainer, { email: invitee.email! }).expect(202);
     const link = await invitationLinkTo(invitee.email!);
@@ -178,7 +162,7 @@ describe('answering an invitation', () => {
 
   it('shows who invites to what, asks a visitor to sign in or create an account, and enrols the invited person who accepts', async () => {
     const { sessionId, invitee, link, answer } = await invited();
-    const visitor = await request(app).get(link).expect(200);
+    const visitor = await request(site.app).get(link).expect(200);
     expect(visitor.text).toContain('trainer');
     expect(visitor.text).toContain(`Invitation session ${serial}`);
     expect(visitor.text).toContain(`/sign-in?returnTo=${encodeURIComponent(link)}`);
@@ -192,7 +176,7 @@ describe('answering an invitation', () => {
     expect(await isOnRoster(sessionId, invitee.userId!)).toBe(true);
     // The link came to their mailbox: answering it confirms the address.
     expect((await User.findById(invitee.userId).lean())!.emailVerifiedAt).toBeInstanceOf(Date);
-    await smtp.waitForMessage((message) => JSON.stringify(message.to ?? '').includes(invitee.email!) && (message.attachments ?? []).some((file) => file.filename === 'invite.ics'));
+    await site.smtp.waitForMessage((message) => JSON.stringify(message.to ?? '').includes(invitee.email!) && (message.attachments ?? []).some((file) => file.filename === 'invite.ics'));
   });
 
   it('a link used twice says it was answered and changes nothing', async () => {
@@ -208,7 +192,7 @@ describe('answering an invitation', () => {
 
   it('another signed-in person is told the invitation is not theirs, and nothing changes', async () => {
     const { sessionId, link, answer } = await invited();
-    const other = await signInPersona(app, 'stakeholder');
+    const other = await signInPersona(site.app, 'stakeholder');
     expect((await other.agent.get(link).expect(403)).text).toContain('This invitation is for another account');
     const tried = await answer(other, 'accept');
     expect(tried.status).toBe(403);
@@ -237,8 +221,8 @@ describe('answering an invitation', () => {
     const id = (await SessionInvitation.findOne({ session: sessionId }).lean())!._id;
     expect((await submitForm(trainer.agent, `/sessions/${sessionId}/roster`, `/sessions/${sessionId}/invitations/${String(id)}/withdraw`, {})).status).toBe(303);
     expect((await invitee.agent.get(link).expect(404)).text).toContain('This invitation link does not work');
-    await request(app).get('/session-invitation?token=made-up').set('Accept-Language', 'fr').expect(404);
-    const french = await request(app).get('/session-invitation').set('Accept-Language', 'fr').expect(404);
+    await request(site.app).get('/session-invitation?token=made-up').set('Accept-Language', 'fr').expect(404);
+    const french = await request(site.app).get('/session-invitation').set('Accept-Language', 'fr').expect(404);
     expect(french.text).not.toContain('This invitation link does not work');
     expect(french.text).toContain('<html lang="fr"');
   });

@@ -6,35 +6,19 @@
  * token); none may show the person's name, organisation or, where the coordinator never typed
  * it, their address.
  */
-import type { Express } from 'express';
 import request from 'supertest';
 import { User } from '../../src/accounts/model';
 import { toSessionUser } from '../../src/accounts/session-user';
-import { importModules } from '../../src/courses/import';
 import { Enrolment } from '../../src/enrolment/model';
-import { seedReferenceData } from '../../src/reference/seed';
 import { defaultDays, scheduleSession } from '../../src/sessions/schedule';
-import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
+import { useMailSite } from '../support/mail-site';
 import { csrfTokenIn, submitForm } from '../support/forms';
 import { type SignedInPersona, signInPersona } from '../support/personas';
 import { listRoutes } from '../support/routes';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 const db = useTestDatabase(__filename);
-let app: Express;
-let smtp: TestSmtpServer;
-
-beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-  await seedReferenceData();
-  expect((await importModules()).problems).toEqual([]);
-  app = await buildTestApp(db.database(), { SMTP_URL: smtp.url });
-});
-
-afterAll(async () => {
-  await smtp.stop();
-});
+const site = useMailSite(db);
 
 /** Someone in Germany, with details that cannot appear by chance. */
 async function germanStakeholder(tag: string) {
@@ -63,7 +47,7 @@ function concretePaths(ids: { session: string; person: string; invitation: strin
     ':name': ['file.pdf'],
   };
   const paths: string[] = [];
-  for (const route of listRoutes(app).filter((entry) => entry.startsWith('GET '))) {
+  for (const route of listRoutes(site.app).filter((entry) => entry.startsWith('GET '))) {
     let variants = [route.slice(4)];
     for (const [param, values] of Object.entries(fill)) {
       variants = variants.flatMap((path) => (path.includes(param) ? values.map((value) => path.replace(param, value)) : [path]));
@@ -76,7 +60,7 @@ function concretePaths(ids: { session: string; person: string; invitation: strin
 }
 
 it('a coordinator of Sweden learns nothing of a German stakeholder, whichever way they try to add them', async () => {
-  const coordinator: SignedInPersona = await signInPersona(app, 'coordinatorOutOfScope'); // scoped to SE
+  const coordinator: SignedInPersona = await signInPersona(site.app, 'coordinatorOutOfScope'); // scoped to SE
   const teacher = toSessionUser((await User.findById(coordinator.userId).lean())!);
   const { session } = await scheduleSession(teacher, {
     title: 'Malmö session',
@@ -95,8 +79,8 @@ it('a coordinator of Sweden learns nothing of a German stakeholder, whichever wa
 
   // Every way in: the API by id and by email, the roster form, the CSV import (with a name of the coordinator's own).
   const answers = [
-    await request(app).post(`/api/v1/sessions/${sessionId}/enrolments`).set(auth).send({ userId: byId.id }).expect(202),
-    await request(app).post(`/api/v1/sessions/${sessionId}/enrolments`).set(auth).send({ email: byEmail.email }).expect(202),
+    await request(site.app).post(`/api/v1/sessions/${sessionId}/enrolments`).set(auth).send({ userId: byId.id }).expect(202),
+    await request(site.app).post(`/api/v1/sessions/${sessionId}/enrolments`).set(auth).send({ email: byEmail.email }).expect(202),
   ];
   const form = await submitForm(coordinator.agent, `/sessions/${sessionId}/roster`, `/sessions/${sessionId}/roster`, { email: byEmail.email });
   expect(form.status).toBe(303);
@@ -104,14 +88,14 @@ it('a coordinator of Sweden learns nothing of a German stakeholder, whichever wa
   const action = /action="(\/sessions\/[a-f0-9]+\/roster\/import\?_csrf=[^"]+)"/.exec(roster.text)![1]!.replace(/&amp;/g, '&');
   const imported = await coordinator.agent.post(action).attach('file', Buffer.from(`name,email\nTyped By Coordinator,${byEmail.email}\n`), 'list.csv').expect(200);
   expect(csrfTokenIn(imported.text)).toBeTruthy();
-  const invitations = await request(app).get(`/api/v1/sessions/${sessionId}/invitations`).set(auth).expect(200);
+  const invitations = await request(site.app).get(`/api/v1/sessions/${sessionId}/invitations`).set(auth).expect(200);
   expect(invitations.body.total).toBe(2);
   expect(await Enrolment.countDocuments({ session: sessionId })).toBe(0);
 
   const seen: string[] = [...answers.map((res) => JSON.stringify(res.body)), imported.text];
   const paths = concretePaths({ session: sessionId, person: byId.id, invitation: invitations.body.items[0].id });
   for (const path of paths) {
-    const res = path.startsWith('/api/') ? await request(app).get(path).set(auth) : await coordinator.agent.get(path);
+    const res = path.startsWith('/api/') ? await request(site.app).get(path).set(auth) : await coordinator.agent.get(path);
     expect(res.status).toBeLessThan(500);
     seen.push(`${path} → ${res.status}\n${res.text ?? ''}`);
   }
