@@ -9,6 +9,7 @@ import type { Database } from './db';
 import { healthRoutes } from './health/api';
 import { homePages } from './home/pages';
 import { apiRouter } from './http/api-router';
+import { refuseUnstorableText } from './http/unstorable-text';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { VIEWS_DIR } from './http/render';
 import { securityHeaders } from './http/security';
@@ -121,6 +122,7 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
   app.use(sessionAuthentication(createPassport()));
   app.use(applyUserLanguage);
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }));
+  app.use(refuseUnstorableText);
   app.use(csrfProtection);
   app.use(requireTwoFactorSetup);
   app.use(homePages());

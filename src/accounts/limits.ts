@@ -11,7 +11,9 @@ function emailInBody(req: Request): string | undefined {
 
 /**
  * Failed sign-ins: 10 per client address and 10 per account in 15 minutes. The web form and
- * `POST /api/v1/auth/tokens` share these counters, so the API is no way around them.
+ * `POST /api/v1/auth/tokens` share these counters, so the API is no way around them. Only
+ * failures count per address (a room of people signing in behind one address at 9:00 is not
+ * an attack); per account, guesses sent at once count while they run.
  */
 export function signInLimits(): RequestHandler[] {
   return [
@@ -21,6 +23,7 @@ export function signInLimits(): RequestHandler[] {
       limit: SIGN_IN_FAILURES,
       windowMs: FIFTEEN_MINUTES,
       onlyFailures: true,
+      countInFlight: true,
       key: emailInBody,
     }),
   ];

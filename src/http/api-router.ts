@@ -1,5 +1,6 @@
 import express, { type RequestHandler, Router } from 'express';
 import { notFoundHandler } from './error-handler';
+import { refuseUnstorableText } from './unstorable-text';
 
 export const API_BODY_LIMIT = '100kb';
 
@@ -10,6 +11,7 @@ export const API_BODY_LIMIT = '100kb';
 export function apiRouter(features: Array<Router | RequestHandler>): Router {
   const router = Router();
   router.use(express.json({ limit: API_BODY_LIMIT, strict: true }));
+  router.use(refuseUnstorableText);
   for (const feature of features) router.use(feature);
   router.use(notFoundHandler);
   return router;

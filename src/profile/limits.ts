@@ -12,6 +12,7 @@ export function currentPasswordLimit(): RequestHandler {
     limit: 10,
     windowMs: FIFTEEN_MINUTES,
     onlyFailures: true,
+    countInFlight: true,
     key: (req) => req.user?.id,
   });
 }

@@ -44,6 +44,7 @@ export function secondStepLimits(): RequestHandler[] {
       limit: 10,
       windowMs: FIFTEEN_MINUTES,
       onlyFailures: true,
+      countInFlight: true,
       key: (req) => pendingSignIn(req)?.userId ?? req.user?.id,
     }),
   ];

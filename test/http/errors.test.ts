@@ -7,6 +7,7 @@ import { languageMiddleware } from '../../src/i18n/middleware';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { testLogger } from '../support/logger';
+import { csrfTokenIn } from '../support/forms';
 import enErrors from '../../locales/en/errors.json';
 import frErrors from '../../locales/fr/errors.json';
 import csErrors from '../../locales/cs/errors.json';
@@ -131,5 +132,21 @@ describe('security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(res.text).not.toMatch(/\sstyle="/);
+  });
+});
+
+describe('characters no database can store', () => {
+  it('refuses a NUL or a lone surrogate in a form, a JSON body or a query, in the reader’s language, before any engine sees it', async () => {
+    const app = await buildTestApp(db.database());
+    const agent = request.agent(app);
+    const page = await agent.get('/sign-in').set('Accept-Language', 'fr').expect(200);
+    const form = await agent.post('/sign-in').set('Accept-Language', 'fr').type('form').send({ _csrf: csrfTokenIn(page.text), email: 'a\u0000b@example.org', password: 'x' });
+    expect(form.status).toBe(400);
+    expect(form.text).toContain(frErrors.field['unstorable-text']);
+    const json = await request(app).post('/api/v1/auth/tokens').send({ email: 'someone@example.org', password: 'a\ud800b' }).expect(400);
+    expect(json.body.errors).toEqual([{ path: '', message: enErrors.field['unstorable-text'] }]);
+    await request(app).get('/api/v1/sessions?q=%00').expect(400);
+    // Ordinary text, accents, emoji and right-to-left marks pass.
+    await request(app).post('/api/v1/auth/tokens').send({ email: 'zoë@example.org', password: 'mot de passe 🙂 \u202e' }).expect(401);
   });
 });
