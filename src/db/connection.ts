@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Logger } from '../logger';
 import type { DatabaseKind } from './kinds';
+import { acknowledgeUnacknowledgedWrites } from './unacknowledged-writes';
 
 // Queries fail at once while the database is away (the request gets a 503) instead of
 // waiting in Mongoose's buffer; user input is never read as a query operator.
@@ -71,6 +72,11 @@ export function openDatabase(options: { uri: string; dbName?: string; log: Logge
         serverSelectionTimeoutMS: 5000,
       });
       kind = await detectKind(connection);
+      // Before anything else writes: FerretDB 1.24 answers `w: 0` writes, and the unread answer
+      // would reach the next command on that connection (unacknowledged-writes.ts).
+      if (kind === 'ferretdb' && !acknowledgeUnacknowledgedWrites(true)) {
+        options.log.warn('could not make w:0 writes acknowledged on FerretDB (unexpected mongodb driver version); their answers may reach other queries');
+      }
       options.log.info(`connected to ${kind === 'ferretdb' ? 'FerretDB' : 'MongoDB'} at ${redactUri(options.uri)}`);
       markConnected();
     } catch (error) {

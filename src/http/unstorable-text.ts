@@ -8,6 +8,8 @@
 import type { RequestHandler } from 'express';
 import { ValidationError } from './errors';
 
+// The NUL is the point of this pattern, not a mistake.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Deeper than any form or API body this app takes. */
 const MAX_DEPTH = 8;
