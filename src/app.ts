@@ -10,6 +10,7 @@ import { healthRoutes } from './health/api';
 import { homePages } from './home/pages';
 import { apiRouter } from './http/api-router';
 import { refuseUnstorableText } from './http/unstorable-text';
+import { Readiness, readinessGate } from './http/readiness';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { VIEWS_DIR } from './http/render';
 import { securityHeaders } from './http/security';
@@ -66,13 +67,15 @@ export interface AppDependencies {
   database: Database;
   i18n: i18n;
   mailer: Mailer;
+  /** Start-up work still running (server.ts); tests and tools build an app that is ready. */
+  readiness?: Readiness;
 }
 
 const FORM_BODY_LIMIT = '100kb';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** Builds the Express app from the feature routers. No listen: the tests drive it directly. */
-export function createApp({ config, log, database, i18n, mailer }: AppDependencies): Express {
+export function createApp({ config, log, database, i18n, mailer, readiness = new Readiness() }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
@@ -104,9 +107,10 @@ export function createApp({ config, log, database, i18n, mailer }: AppDependenci
     '/assets',
     express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: config.isProduction ? '7d' : 0, index: false }),
   );
-  app.use(healthRoutes(database));
+  app.use(healthRoutes(database, readiness));
   app.use(cookieParser());
   app.use(languageMiddleware(i18n, { secureCookies: config.secureCookies }));
+  app.use(readinessGate(readiness));
 
   const sessionSecret = resolveSessionSecret(config);
   // Mails on enrolments and session changes (issue 5, point 6); stopSessionMails() stops them.

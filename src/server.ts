@@ -9,6 +9,7 @@ import { createMailer } from './mail/mailer';
 import { startReminderScheduler } from './notifications/reminders';
 import { activeSessionMails } from './notifications/session-mails';
 import { prepareDatabase } from './startup';
+import { Readiness } from './http/readiness';
 import { APP_VERSION } from './version';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     log,
   });
   log.info(`mail: ${mailer.describe()}`);
-  const app = createApp({ config, log, database, i18n, mailer });
+  // Pages and the API say "starting" until the reference data and the modules are in place.
+  const readiness = new Readiness('preparing the database (reference data, modules)');
+  const app = createApp({ config, log, database, i18n, mailer, readiness });
   const server = app.listen(config.port, config.host, () => {
     log.info(`listening on ${config.baseUrl} (port ${config.port})`);
   });
@@ -63,14 +66,27 @@ async function main(): Promise<void> {
     void Promise.allSettled([database.close(), resolved.local?.stop()]).then(() => process.exit(1));
   });
 
-  database
-    .whenConnected()
-    .then(() => prepareDatabase(config, log))
-    .catch((error: unknown) => log.error({ err: error }, 'preparing the database failed; the next start retries'));
+  void prepareUntilDone(() => database.whenConnected().then(() => prepareDatabase(config, log)), readiness, log);
 
   // Reminders two days before day 1: claimed per person in the database, so any number of instances may run it.
   const reminders = startReminderScheduler({ mailer, config, log, i18n });
   installShutdown({ server, log, close: [() => reminders.stop(), () => activeSessionMails()?.idle(), () => database.close(), () => resolved.local?.stop()] });
+}
+
+/** Runs the start-up work until it succeeds (retrying with a growing pause), then marks the app ready. */
+async function prepareUntilDone(prepare: () => Promise<void>, readiness: Readiness, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await prepare();
+      readiness.markReady();
+      log.info('ready');
+      return;
+    } catch (error) {
+      const pauseMs = Math.min(60_000, 2_000 * 2 ** Math.min(attempt - 1, 5));
+      log.error({ err: error }, `preparing the database failed (attempt ${attempt}); trying again in ${Math.round(pauseMs / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+    }
+  }
 }
 
 /** Finishes in-flight requests, then closes the database and any server this process started. */

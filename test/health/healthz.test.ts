@@ -3,6 +3,9 @@ import { type Database, openDatabase } from '../../src/db';
 import type { LocalDatabase } from '../../src/db/local-server';
 import { seedReferenceData } from '../../src/reference/seed';
 import { APP_VERSION } from '../../src/version';
+import { Readiness } from '../../src/http/readiness';
+import enErrors from '../../locales/en/errors.json';
+import frErrors from '../../locales/fr/errors.json';
 import { buildTestApp } from '../support/app';
 import { testLogger } from '../support/logger';
 import { eventually, startOwnServer, temporaryDirectory, testDatabaseKind } from '../support/local-server';
@@ -51,4 +54,21 @@ it('reports 503 while the database is away, keeps serving, and recovers when it 
   expect(up.status).toBe(200);
   const countries = await eventually(() => request(app).get('/api/v1/countries'), (res) => res.status === 200);
   expect(countries.body.total).toBe(11);
+});
+
+it('until start-up work has finished: /healthz says starting and why, pages and the API a localised 503 with Retry-After', async () => {
+  const readiness = new Readiness('preparing the database (reference data, modules)');
+  const app = await buildTestApp(database, {}, { readiness });
+  const health = await request(app).get('/healthz').expect(503);
+  expect(health.body).toMatchObject({ status: 'starting', reason: 'preparing the database (reference data, modules)' });
+  const page = await request(app).get('/sessions').set('Accept-Language', 'fr').expect(503);
+  expect(page.headers['retry-after']).toBe('5');
+  expect(page.text).toContain(frErrors.starting.title);
+  const api = await request(app).get('/api/v1/countries').expect(503);
+  expect(api.body).toMatchObject({ type: '/problems/starting', title: enErrors.starting.title });
+  await request(app).get('/assets/site.css').expect(200);
+
+  readiness.markReady();
+  await request(app).get('/healthz').expect(200);
+  expect((await request(app).get('/api/v1/countries').expect(200)).body.items).toHaveLength(11);
 });

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../../src/config';
 import type { Database } from '../../src/db';
 import { createI18n } from '../../src/i18n';
 import { createMailer } from '../../src/mail/mailer';
+import type { Readiness } from '../../src/http/readiness';
 import { testLogger } from './logger';
 
 /** Fixed in tests, so a test can derive the key that encrypts TOTP secrets (two-factor.ts). */
@@ -27,7 +28,7 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
 const i18nByDefaultLanguage = new Map<string, Promise<i18n>>();
 
 /** The real app over the test file's database; i18n loaded once per file and default language. */
-export async function buildTestApp(database: Database, overrides: NodeJS.ProcessEnv = {}): Promise<Express> {
+export async function buildTestApp(database: Database, overrides: NodeJS.ProcessEnv = {}, options: { readiness?: Readiness } = {}): Promise<Express> {
   const config = testConfig(overrides);
   if (!i18nByDefaultLanguage.has(config.defaultLanguage)) {
     i18nByDefaultLanguage.set(config.defaultLanguage, createI18n({ defaultLanguage: config.defaultLanguage }));
@@ -39,5 +40,5 @@ export async function buildTestApp(database: Database, overrides: NodeJS.Process
     isProduction: false,
     log: testLogger,
   });
-  return createApp({ config, log: testLogger, database, i18n: await i18nByDefaultLanguage.get(config.defaultLanguage)!, mailer });
+  return createApp({ config, log: testLogger, database, i18n: await i18nByDefaultLanguage.get(config.defaultLanguage)!, mailer, ...options });
 }
