@@ -174,3 +174,64 @@ it('npm run user:create makes a verified account with the given role, and refuse
   expect(user).toMatchObject({ roles: ['coordinator', 'trainer'], name: 'Chris Coord' });
   expect(user?.emailVerifiedAt).toBeInstanceOf(Date);
 });
+
+function postJson(port: number, pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const payload = JSON.stringify(body);
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: pathname, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(payload);
+  });
+}
+
+it('when the embedded database dies under load: the app starts it again, keeps every acknowledged write, and still stops cleanly', async () => {
+  const dataDir = temporaryDirectory('liaise-recovery-');
+  const server = await startServer({ DATA_DIR: dataDir.path, TRUST_PROXY: 'true' });
+  try {
+    await eventually(() => get(server.port, '/healthz'), (res) => res.status === 200, 90_000);
+    const lease = () => JSON.parse(readFileSync(path.join(dataDir.path, 'server.json'), 'utf8')) as { uri: string; pid: number };
+    const firstPid = lease().pid;
+
+    // Registrations from many addresses (the limit is per address), while the database is killed.
+    const acknowledged: string[] = [];
+    const answers: number[] = [];
+    let serial = 0;
+    const register = async () => {
+      serial += 1;
+      const email = `recovery-${serial}@example.org`;
+      const status = await postJson(server.port, '/api/v1/auth/register', { email, password: 'a long enough password for recovery', name: `Recovery ${serial}`, country: 'BE' }, { 'X-Forwarded-For': `10.9.${serial >> 8}.${serial & 255}` });
+      answers.push(status);
+      if (status === 202) acknowledged.push(email);
+    };
+    for (let round = 0; round < 3; round += 1) await Promise.all([register(), register(), register()]);
+    process.kill(firstPid, 'SIGKILL');
+    for (let round = 0; round < 6; round += 1) await Promise.all([register(), register(), register()]);
+
+    // Back without a restart of the app, on a new database process.
+    await eventually(() => get(server.port, '/healthz'), (res) => res.status === 200, 60_000);
+    expect(lease().pid).not.toBe(firstPid);
+    expect(server.output()).toMatch(/stopped unexpectedly; starting it again/);
+    for (let round = 0; round < 2; round += 1) await Promise.all([register(), register(), register()]);
+    // Nothing a crowd does gives a 5xx other than the database's absence (503), and no request hangs.
+    expect(answers.filter((status) => status !== 202 && status !== 503)).toEqual([]);
+    expect(answers.filter((status) => status === 202).length).toBeGreaterThan(9);
+
+    const client = await MongoClient.connect(lease().uri);
+    const stored = await client.db('liaise').collection('users').find({ email: { $in: acknowledged } }).project({ email: 1 }).toArray();
+    await client.close();
+    expect(stored.map((user) => user.email).sort()).toEqual([...acknowledged].sort());
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(() => process.kill(lease().pid, 0)).toThrow();
+  } finally {
+    server.child.kill('SIGKILL');
+    dataDir.remove();
+  }
+});

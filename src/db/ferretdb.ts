@@ -95,6 +95,7 @@ export async function startFerretDb(options: {
     description: `FerretDB ${ferretDbVersion(options.binary)} (SQLite in ${options.dataDir}) on 127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     port,
+    exited: new Promise((resolve) => child.once('exit', () => resolve())),
     stop: () => stopChild(child),
   };
 }

@@ -17,6 +17,8 @@ export interface LocalDatabase {
   description: string;
   pid: number;
   port: number;
+  /** Resolves when the server process has ended, however (absent for one found already running). */
+  exited?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,14 +52,57 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
     options.log.info(`using the ${running.kind} server already running for ${options.dataDir} (pid ${running.pid})`);
     return running;
   }
-  const server = await startNewServer(options);
-  writeLease(options.dataDir, server);
-  const stop = server.stop;
+  return superviseServer(options, await startNewServer(options));
+}
+
+const RESTART_PAUSE_MS = { first: 500, longest: 30_000 };
+
+/**
+ * Keeps a server this process started running: if it ends without being asked to (killed,
+ * crashed), it is started again on the same port and data, with a growing pause between
+ * attempts, so the connection (which keeps retrying) comes back without restarting the app.
+ */
+function superviseServer(options: LocalDatabaseOptions, first: LocalDatabase): LocalDatabase {
+  let current = first;
+  let stopping = false;
+  writeLease(options.dataDir, current);
+
+  const restart = async (ended: LocalDatabase) => {
+    options.log.error(`the embedded database (pid ${ended.pid}) stopped unexpectedly; starting it again`);
+    for (let attempt = 1; !stopping; attempt += 1) {
+      const pauseMs = Math.min(RESTART_PAUSE_MS.longest, RESTART_PAUSE_MS.first * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+      if (stopping) return;
+      try {
+        current = await startNewServer({ ...options, port: ended.port });
+      } catch (error) {
+        options.log.error({ err: error }, `starting the embedded database again failed (attempt ${attempt})`);
+        continue;
+      }
+      if (stopping) return void (await current.stop());
+      writeLease(options.dataDir, current);
+      options.log.warn(`the embedded database is running again (attempt ${attempt}, pid ${current.pid})`);
+      watch(current);
+      return;
+    }
+  };
+  const watch = (server: LocalDatabase) => {
+    void server.exited?.then(() => (stopping ? undefined : restart(server)));
+  };
+  watch(current);
+
   return {
-    ...server,
+    kind: first.kind,
+    uri: first.uri,
+    description: first.description,
+    port: first.port,
+    get pid() {
+      return current.pid;
+    },
     stop: async () => {
-      await stop();
-      removeLease(options.dataDir, server.pid);
+      stopping = true;
+      await current.stop();
+      removeLease(options.dataDir, current.pid);
     },
   };
 }

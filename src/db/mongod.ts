@@ -28,12 +28,14 @@ export async function startMongod(options: { dataDir?: string; log: Logger; port
     },
   });
   const port = Number(new URL(server.getUri()).port);
+  const child = server.instanceInfo?.instance.mongodProcess;
   return {
     kind: 'mongodb',
     uri: `mongodb://127.0.0.1:${port}/`,
     description: `MongoDB ${server.opts.binary?.version ?? ''} (mongodb-memory-server${options.dataDir ? `, data in ${options.dataDir}` : ', temporary'}) on 127.0.0.1:${port}`,
-    pid: server.instanceInfo?.instance.mongodProcess?.pid ?? 0,
+    pid: child?.pid ?? 0,
     port,
+    ...(child ? { exited: new Promise<void>((resolve) => child.once('exit', () => resolve())) } : {}),
     // A persistent data directory must survive the stop; a temporary one is removed.
     stop: async () => {
       await server.stop({ doCleanup: !options.dataDir, force: false });
