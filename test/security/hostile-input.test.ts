@@ -162,10 +162,15 @@ describe('forms', () => {
 });
 
 describe('forms of courses, sessions and attendance', () => {
-  it('survive hostile values in every field: lesson editor, new lesson, changelog, session form, roster, roll call', async () => {
+  // One test per page: each sweep is long on FerretDB (every request scans), so each has its own time.
+  const pages: Record<string, string> = {};
+  let draftId: unknown;
+
+  beforeAll(async () => {
     await importModules();
     const acting = { ...actor(['admin']), id: admin.userId!, name: 'admin' };
     const draft = await startDraft(acting, 'schools');
+    draftId = draft._id;
     const key = draft.lessons[0]!.key;
     const trainer = await User.create({ email: 'sweep-trainer@example.org', name: 'Sweep Trainer', passwordHash: 'x', roles: ['trainer'], country: 'BE', emailVerifiedAt: new Date() });
     const { session } = await scheduleSession(acting, { title: 'Swept', courses: ['awareness'], language: 'fr', city: 'be-brussels', venue: { name: 'Hôtel de Ville', address: 'Grand-Place 1' }, days: defaultDays('2026-02-02'), capacity: 10, trainers: [String(trainer._id)] }, new Date('2026-01-01'));
@@ -173,24 +178,28 @@ describe('forms of courses, sessions and attendance', () => {
     const id = String(session._id);
     // An invitation on the roster, so that its "withdraw" form is swept too.
     await SessionInvitation.create({ session: session._id, contact: 'swept@example.org', email: 'swept@example.org', invitedBy: trainer._id, inviterName: 'Sweep Trainer', tokenHash: digest(newSecret()), expiresAt: new Date(Date.now() + 86_400_000) });
-    const { failures, tried } = await sweep(admin.agent, [
-      `/authoring/schools/versions/${draft.version}/lessons/${key}?content=en`,
-      `/authoring/schools/versions/${draft.version}/lessons/new`,
-      `/authoring/schools/versions/${draft.version}/changelog`,
-      '/sessions/new',
-      `/sessions/${id}/edit`,
-      `/sessions/${id}/roster`,
-      `/sessions/${id}/days/1/roll-call`,
-    ]);
-    expect(tried).toBeGreaterThan(200);
+    Object.assign(pages, {
+      'lesson editor': `/authoring/schools/versions/${draft.version}/lessons/${key}?content=en`,
+      'new lesson': `/authoring/schools/versions/${draft.version}/lessons/new`,
+      changelog: `/authoring/schools/versions/${draft.version}/changelog`,
+      'session form': '/sessions/new',
+      'session edit': `/sessions/${id}/edit`,
+      roster: `/sessions/${id}/roster`,
+      'roll call': `/sessions/${id}/days/1/roll-call`,
+    });
+  });
+
+  it.each(['lesson editor', 'new lesson', 'changelog', 'session form', 'session edit', 'roster', 'roll call'])('survive hostile values in every field: %s', async (name) => {
+    const { failures, tried } = await sweep(admin.agent, [pages[name]!]);
+    expect(tried).toBeGreaterThan(5);
     expect(failures).toEqual([]);
     await everyStoredValueIsText();
     // Titles, bodies and statuses are still text: no operator or array was stored anywhere.
-    const stored = (await CourseVersion.findById(draft._id).lean())!;
+    const stored = (await CourseVersion.findById(draftId).lean())!;
     for (const lesson of stored.lessons) for (const text of Object.values(lesson.content)) expect(typeof text!.body).toBe('string');
     for (const saved of await TrainingSession.find().lean()) expect(typeof saved.title).toBe('string');
     for (const record of await Attendance.find().lean()) expect(['present', 'late', 'excused', 'absent']).toContain(record.status);
-  }, 300_000);
+  }, 180_000);
 });
 
 describe('the invitation answer form', () => {
