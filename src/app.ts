@@ -11,6 +11,7 @@ import { homePages } from './home/pages';
 import { apiRouter } from './http/api-router';
 import { refuseUnstorableText } from './http/unstorable-text';
 import { Readiness, readinessGate } from './http/readiness';
+import { requestTimeout } from './http/request-timeout';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { VIEWS_DIR } from './http/render';
 import { securityHeaders } from './http/security';
@@ -103,6 +104,7 @@ export function createApp({ config, log, database, i18n, mailer, readiness = new
     }),
   );
   app.use(securityHeaders({ https: config.secureCookies }));
+  const handleError = errorHandler({ log, showStacks: !config.isProduction });
   app.use(
     '/assets',
     express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: config.isProduction ? '7d' : 0, index: false }),
@@ -110,6 +112,7 @@ export function createApp({ config, log, database, i18n, mailer, readiness = new
   app.use(healthRoutes(database, readiness));
   app.use(cookieParser());
   app.use(languageMiddleware(i18n, { secureCookies: config.secureCookies }));
+  app.use(requestTimeout(config.requestTimeoutMs, handleError));
   app.use(readinessGate(readiness));
 
   const sessionSecret = resolveSessionSecret(config);
@@ -151,6 +154,6 @@ export function createApp({ config, log, database, i18n, mailer, readiness = new
   app.use(enrolmentImportPages(accounts));
 
   app.use(notFoundHandler);
-  app.use(errorHandler({ log, showStacks: !config.isProduction }));
+  app.use(handleError);
   return app;
 }

@@ -39,6 +39,7 @@ const environmentSchema = z
     ADMIN_PASSWORD: optionalString,
     FERRETDB_PATH: optionalString,
     LOCAL_DATABASE: z.preprocess(emptyAsUndefined, z.enum(LOCAL_DATABASE_PREFERENCES).default('auto')),
+    REQUEST_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.1).max(600).default(20)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (env.SESSION_SECRET ?? '').length < 32) {
@@ -70,6 +71,8 @@ export interface Config {
   sessionSecret: string | undefined;
   trustProxy: TrustProxy;
   logLevel: string;
+  /** A request not answered by then gets a 503 "try again" (src/http/request-timeout.ts). */
+  requestTimeoutMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   defaultLanguage: (typeof SUPPORTED_LANGUAGES)[number];
@@ -119,5 +122,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     ferretdbPath: env.FERRETDB_PATH,
     localDatabase: env.LOCAL_DATABASE,
+    requestTimeoutMs: Math.round(env.REQUEST_TIMEOUT_SECONDS * 1000),
   };
 }

@@ -10,6 +10,7 @@ import { parseInput } from '../http/validate';
 import { requestIdOf } from '../users/page-helpers';
 import { getSettingsRecord, type SettingsRecord, settingsSchema } from './settings';
 import { changeSettings } from './settings-change';
+import { allowLongRequest } from '../http/request-timeout';
 
 const asJson = (settings: SettingsRecord) => ({
   target: settings.target,
@@ -27,7 +28,7 @@ export function settingsApi(): Router {
     res.json(asJson(await getSettingsRecord()));
   });
 
-  router.put('/settings/programme', requireSignedIn, async (req, res) => {
+  router.put('/settings/programme', requireSignedIn, allowLongRequest, async (req, res) => {
     // Refused before the body is read: a coordinator learns nothing from a validation error.
     if (!can(req.user, 'programme.configure')) throw new ForbiddenError('only administrators change the programme settings');
     const input = parseInput(req, settingsSchema, req.body ?? {});

@@ -14,6 +14,7 @@ import { ATTENDANCE_STATUSES } from './model';
 import { ruleSentence } from './rule-text';
 import { getSettingsRecord, settingsSchema } from './settings';
 import { changeSettings, trainedTotal } from './settings-change';
+import { allowLongRequest } from '../http/request-timeout';
 
 const PATH = '/admin/programme';
 /** The shares the page offers, by the name of their label; the API may set another, which the page then offers too. */
@@ -87,7 +88,7 @@ export function settingsPages(): Router {
     await render(req, res, undefined);
   });
 
-  router.post(PATH, async (req, res) => {
+  router.post(PATH, allowLongRequest, async (req, res) => {
     if (!req.user) return res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(PATH)}`);
     if (!can(req.user, 'programme.configure')) throw new ForbiddenError();
     const body = (req.body ?? {}) as Record<string, unknown>;

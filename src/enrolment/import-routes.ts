@@ -20,6 +20,7 @@ import { findSession } from '../sessions/access';
 import { namesFor } from '../sessions/present';
 import { sessionForPage } from '../sessions/pages/view';
 import { checkImportAllowed, IMPORT_MAX_BYTES, ImportFileError, importFileErrors, importParticipants, type ImportReport, ImportTooLargeError, importVocabulary, type ImportVocabulary } from './csv-import';
+import { allowLongRequest } from '../http/request-timeout';
 
 export const IMPORT_FILE_FIELD = 'file';
 
@@ -81,7 +82,7 @@ const param = (req: Request, name: string) => String(req.params[name]);
 
 export function enrolmentImportApi(accounts: AccountsContext): Router {
   const router = Router();
-  router.post('/sessions/:id/enrolments/import', requireSignedIn, async (req, res) => {
+  router.post('/sessions/:id/enrolments/import', requireSignedIn, allowLongRequest, async (req, res) => {
     await checkImportAllowed(req.user, param(req, 'id'));
     const bytes = await receiveImportFile(req, res);
     const report = await importParticipants(accounts, req.user!, param(req, 'id'), bytes, { vocabulary: vocabularyOf(req), requestId: requestIdOf(req) });
@@ -114,7 +115,7 @@ async function reportPage(req: Request, res: Response, state: { report?: ImportR
 
 export function enrolmentImportPages(accounts: AccountsContext): Router {
   const router = Router();
-  router.post('/sessions/:id/roster/import', signedIn, async (req, res) => {
+  router.post('/sessions/:id/roster/import', signedIn, allowLongRequest, async (req, res) => {
     try {
       await checkImportAllowed(req.user, param(req, 'id'));
     } catch (error) {

@@ -64,6 +64,8 @@ export function errorHandler(options: { log: Logger; showStacks: boolean }): Err
     if (error.status >= 500) {
       options.log.error({ err: thrown, reqId: req.id }, 'request failed');
     }
+    // Answered already with a 503 because it took too long: what came later is dropped.
+    if (res.locals.timedOut) return;
     if (res.headersSent) {
       res.destroy();
       return;

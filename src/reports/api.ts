@@ -12,6 +12,7 @@ import { CSV_MEDIA_TYPE, writeCsv } from './csv';
 import { PDF_MEDIA_TYPE, writePdf } from './pdf';
 import { assertMayReport, type AttendanceReportQuery, attendanceFilterFor, attendanceReportQuery, countAttendance, countingTotals, emptyTotals, type ReportFormat, reportRows } from './query';
 import { XLSX_MEDIA_TYPE, writeXlsx } from './xlsx';
+import { allowLongRequest } from '../http/request-timeout';
 
 const MEDIA_TYPES: Record<ReportFormat, string> = { csv: CSV_MEDIA_TYPE, xlsx: XLSX_MEDIA_TYPE, pdf: PDF_MEDIA_TYPE };
 
@@ -47,7 +48,7 @@ export async function sendAttendanceReport(req: Request, res: Response, query: A
 export function reportsApi(): Router {
   const router = Router();
 
-  router.get('/reports/attendance', requireSignedIn, async (req, res) => {
+  router.get('/reports/attendance', requireSignedIn, allowLongRequest, async (req, res) => {
     assertMayReport(req.user);
     await sendAttendanceReport(req, res, parseInput(req, attendanceReportQuery, req.query));
   });

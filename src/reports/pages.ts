@@ -8,6 +8,7 @@ import { type RequestHandler, Router } from 'express';
 import { parseInput } from '../http/validate';
 import { sendAttendanceReport } from './api';
 import { assertMayReport, attendanceReportQuery } from './query';
+import { allowLongRequest } from '../http/request-timeout';
 
 /** Visitors sign in and come back to the download. */
 const signedIn: RequestHandler = (req, res, next) => {
@@ -23,7 +24,7 @@ export function reportLink(query: Record<string, string | undefined>): string {
 
 export function reportPages(): Router {
   const router = Router();
-  router.get('/reports/attendance', signedIn, async (req, res) => {
+  router.get('/reports/attendance', signedIn, allowLongRequest, async (req, res) => {
     assertMayReport(req.user);
     // The dashboard's form sends its empty fields too: an empty field is no filter.
     const given = Object.fromEntries(Object.entries(req.query).filter(([, value]) => value !== ''));
