@@ -70,6 +70,13 @@ export function openDatabase(options: { uri: string; dbName?: string; log: Logge
       await mongoose.connect(options.uri, {
         dbName: name,
         serverSelectionTimeoutMS: 5000,
+        // An operation waiting on a server that stopped answering (paused, half-dead) fails
+        // after this instead of holding its connection forever; pages have already answered
+        // 503 by then (REQUEST_TIMEOUT_SECONDS). Idempotent reads are retried once on a
+        // network error by the driver itself (retryReads, on by default).
+        socketTimeoutMS: 60_000,
+        // No more than this waiting for a free connection in a crowd.
+        waitQueueTimeoutMS: 30_000,
       });
       kind = await detectKind(connection);
       // Before anything else writes: FerretDB 1.24 answers `w: 0` writes, and the unread answer

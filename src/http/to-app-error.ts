@@ -24,6 +24,8 @@ const DATABASE_DOWN_ERRORS = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // Every connection busy for waitQueueTimeoutMS (src/db/connection.ts): unavailable for now.
+  'MongoWaitQueueTimeoutError',
 ]);
 
 function isDatabaseDown(error: Error): boolean {
