@@ -22,7 +22,7 @@ import { toSessionUser } from '../src/accounts/session-user';
 import { Attendance, TrainedPerson } from '../src/attendance/model';
 import { recordAttendance } from '../src/attendance/roll-call';
 import { targetStats, trainedPerMonth } from '../src/attendance/stats';
-import { recountEveryone } from '../src/attendance/trained';
+import { recountEveryone } from '../src/attendance/recount-job';
 import { seedDemo } from '../src/demo/seed';
 import { Enrolment } from '../src/enrolment/model';
 import { TrainingSession } from '../src/sessions/model';

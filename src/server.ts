@@ -10,6 +10,7 @@ import { startReminderScheduler } from './notifications/reminders';
 import { activeSessionMails } from './notifications/session-mails';
 import { prepareDatabase } from './startup';
 import { Readiness } from './http/readiness';
+import { startRecountRunner } from './attendance/recount-job';
 import { APP_VERSION } from './version';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -66,11 +67,15 @@ async function main(): Promise<void> {
     void Promise.allSettled([database.close(), resolved.local?.stop()]).then(() => process.exit(1));
   });
 
-  void prepareUntilDone(() => database.whenConnected().then(() => prepareDatabase(config, log)), readiness, log);
+  // Then a recount of who is trained left half-done by a stop or a crash is finished.
+  let recounts: { stop(): void } | undefined;
+  void prepareUntilDone(() => database.whenConnected().then(() => prepareDatabase(config, log)), readiness, log).then(() => {
+    recounts = startRecountRunner(log);
+  });
 
   // Reminders two days before day 1: claimed per person in the database, so any number of instances may run it.
   const reminders = startReminderScheduler({ mailer, config, log, i18n });
-  installShutdown({ server, log, close: [() => reminders.stop(), () => activeSessionMails()?.idle(), () => database.close(), () => resolved.local?.stop()] });
+  installShutdown({ server, log, close: [() => reminders.stop(), async () => recounts?.stop(), () => activeSessionMails()?.idle(), () => database.close(), () => resolved.local?.stop()] });
 }
 
 /** Runs the start-up work until it succeeds (retrying with a growing pause), then marks the app ready. */

@@ -11,6 +11,7 @@ import { ForbiddenError } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { findSession, managesSession } from '../sessions/access';
 import { Attendance, ATTENDANCE_STATUSES, TrainedPerson } from './model';
+import { recountInProgress } from './recount-job';
 import { recordAttendance } from './roll-call';
 import { targetStats } from './stats';
 
@@ -66,7 +67,8 @@ export function attendanceApi(): Router {
   router.get('/stats/target', requireSignedIn, async (req, res) => {
     parseInput(req, statsQuery, req.query);
     if (!can(req.user, 'programme.follow')) throw new ForbiddenError('coordinators and administrators follow the target');
-    res.json(await targetStats(visibleCountries(req.user)));
+    const [stats, recounting] = await Promise.all([targetStats(visibleCountries(req.user)), recountInProgress()]);
+    res.json({ ...stats, recounting });
   });
 
   return router;

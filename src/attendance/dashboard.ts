@@ -17,6 +17,7 @@ import { namesFor } from '../sessions/present';
 import { sessionForPage } from '../sessions/pages/view';
 import { ruleSentence } from './rule-text';
 import { getSettings } from './settings';
+import { recountInProgress } from './recount-job';
 import { targetStats, trainedPerMonth } from './stats';
 
 const WIDTH = 640;
@@ -55,7 +56,7 @@ async function dashboard(req: Request, res: Response) {
   const lang = readerLanguage(req);
   const scope = visibleCountries(req.user);
   const settings = await getSettings();
-  const [stats, months, countries, cities] = await Promise.all([targetStats(scope, settings), trainedPerMonth(scope), listCountries(lang), listCities({}, lang)]);
+  const [stats, months, countries, cities, recounting] = await Promise.all([targetStats(scope, settings), trainedPerMonth(scope), listCountries(lang), listCities({}, lang), recountInProgress()]);
   const upcoming = await TrainingSession.find({ status: 'open', lastEndsAt: mongoose.trusted({ $gt: new Date() }), ...(scope ? { country: mongoose.trusted({ $in: scope }) } : {}) })
     .sort({ firstStartsAt: 1 })
     .limit(20)
@@ -71,6 +72,8 @@ async function dashboard(req: Request, res: Response) {
   };
   await renderPage(res, 'attendance/dashboard', {
     title: req.t('dashboard:title'),
+    // Until a recount after a rule change has finished, the figures mix two rules: not shown.
+    recounting,
     stats,
     // Stated from the settings, so it is the rule the count applies.
     rule: ruleSentence(req.t, lang, settings),

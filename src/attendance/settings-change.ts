@@ -9,7 +9,7 @@ import { actorOf, recordAudit } from '../audit/service';
 import { ForbiddenError } from '../http/errors';
 import { ATTENDANCE_STATUSES, TrainedPerson } from './model';
 import { getSettings, type ProgrammeSettings, saveSettings, type SettingsRecord } from './settings';
-import { recountEveryone } from './trained';
+import { recountEveryone } from './recount-job';
 
 export interface SettingsChange {
   settings: SettingsRecord;
@@ -47,6 +47,7 @@ export async function changeSettings(acting: SessionUser | undefined, input: Pro
   const { changed, before, after } = differences(previous, next);
   // The target is only a goal; the statuses and the share decide who is trained.
   const recounted = changed.includes('countingStatuses') || changed.includes('requiredShare');
+  // A job rather than a loop in the request: if this stops half-way, a runner finishes it.
   if (recounted) await recountEveryone(next);
   if (changed.length > 0) {
     await recordAudit({ actor: actorOf(acting), action: 'programme.settings-changed', target: { type: 'settings', id: 'programme', label: 'programme' }, before, after, requestId });

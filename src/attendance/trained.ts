@@ -151,12 +151,3 @@ export async function recountPeople(userIds: Array<mongoose.Types.ObjectId | str
 export async function recountPerson(userId: mongoose.Types.ObjectId | string, settings?: ProgrammeSettings): Promise<boolean> {
   return (await recountPeople([userId], settings)).get(String(userId)) ?? false;
 }
-
-/** After the rule changed: everyone who attended anything, counted again. */
-export async function recountEveryone(settings?: ProgrammeSettings): Promise<number> {
-  settings ??= await getSettings();
-  const users = await Attendance.distinct('user');
-  await recountPeople(users, settings);
-  await TrainedPerson.deleteMany({ _id: mongoose.trusted({ $nin: users }) });
-  return users.length;
-}

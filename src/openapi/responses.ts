@@ -327,6 +327,7 @@ export const targetSchema = z.strictObject({
   bySector: counts,
   byOrganisationType: counts,
   updatedAt: timestamp,
+  recounting: z.boolean().meta({ description: 'True while everyone is being counted again after a change of the rule: until then the figures mix the old rule and the new.' }),
 });
 
 /** `GET /settings/programme`: the target and the rule of who counts as trained. */

@@ -11,7 +11,7 @@ import enSettings from '../../locales/en/settings.json';
 import frErrors from '../../locales/fr/errors.json';
 import { recordAttendance } from '../../src/attendance/roll-call';
 import { DEFAULT_SETTINGS, getSettings, saveSettings } from '../../src/attendance/settings';
-import { recountEveryone } from '../../src/attendance/trained';
+import { recountEveryone } from '../../src/attendance/recount-job';
 import { importModules } from '../../src/courses/import';
 import { enrol } from '../../src/enrolment/service';
 import { auditEventSchema } from '../../src/openapi/responses';

@@ -13,7 +13,7 @@ import { Attendance, AttendanceChange, TrainedPerson } from '../../src/attendanc
 import { recordAttendance, rollCall } from '../../src/attendance/roll-call';
 import { saveSettings, DEFAULT_SETTINGS } from '../../src/attendance/settings';
 import { targetStats } from '../../src/attendance/stats';
-import { recountEveryone } from '../../src/attendance/trained';
+import { recountEveryone } from '../../src/attendance/recount-job';
 import { importModules } from '../../src/courses/import';
 import { enrol } from '../../src/enrolment/service';
 import { seedReferenceData } from '../../src/reference/seed';

@@ -1,7 +1,8 @@
 import mongoose from 'mongoose';
 import { User } from '../../src/accounts/model';
 import { Attendance, AttendanceChange, TrainedPerson } from '../../src/attendance/model';
-import { recountEveryone, recountPerson } from '../../src/attendance/trained';
+import { recountEveryone } from '../../src/attendance/recount-job';
+import { recountPerson } from '../../src/attendance/trained';
 import { generateDemo } from '../../src/demo/generate';
 import { type DemoReport, parseDemoArgs, removeDemoRun, seedDemo } from '../../src/demo/seed';
 import { Enrolment, SeatClaim, WaitClaim } from '../../src/enrolment/model';
