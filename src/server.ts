@@ -14,6 +14,12 @@ import { startRecountRunner } from './attendance/recount-job';
 import { APP_VERSION } from './version';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const DATABASE_CLOSE_MS = 3_000;
+
+/** Resolves when `work` does, or after `ms` at the latest. */
+function withinMs(work: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+}
 
 function readConfig(): Config {
   loadEnvFile();
@@ -75,7 +81,14 @@ async function main(): Promise<void> {
 
   // Reminders two days before day 1: claimed per person in the database, so any number of instances may run it.
   const reminders = startReminderScheduler({ mailer, config, log, i18n });
-  installShutdown({ server, log, close: [() => reminders.stop(), async () => recounts?.stop(), () => activeSessionMails()?.idle(), () => database.close(), () => resolved.local?.stop()] });
+  installShutdown({
+    server,
+    log,
+    // A database that does not answer must not hold the stop: its connection gets a few seconds.
+    close: [() => reminders.stop(), async () => recounts?.stop(), () => activeSessionMails()?.idle(), () => withinMs(database.close(), DATABASE_CLOSE_MS), () => resolved.local?.stop()],
+    // Out of time: the embedded database goes with the app rather than stay behind, paused or not.
+    lastResort: () => resolved.local?.kill?.(),
+  });
 }
 
 /** Runs the start-up work until it succeeds (retrying with a growing pause), then marks the app ready. */
@@ -95,7 +108,7 @@ async function prepareUntilDone(prepare: () => Promise<void>, readiness: Readine
 }
 
 /** Finishes in-flight requests, then closes the database and any server this process started. */
-function installShutdown(options: { server: Server; log: Logger; close: Array<() => Promise<void> | undefined> }) {
+function installShutdown(options: { server: Server; log: Logger; close: Array<() => Promise<void> | undefined>; lastResort: () => void }) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -103,6 +116,7 @@ function installShutdown(options: { server: Server; log: Logger; close: Array<()
     options.log.info(`${signal} received: finishing requests in flight, then stopping`);
     const force = setTimeout(() => {
       options.log.error('requests did not finish in time; stopping anyway');
+      options.lastResort();
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();

@@ -20,6 +20,8 @@ export interface LocalDatabase {
   /** Resolves when the server process has ended, however (absent for one found already running). */
   exited?: Promise<void>;
   stop(): Promise<void>;
+  /** Ends the server at once (SIGKILL), when there is no time left for stop(); only one this process started. */
+  kill?(): void;
 }
 
 export interface LocalDatabaseOptions {
@@ -102,6 +104,15 @@ function superviseServer(options: LocalDatabaseOptions, first: LocalDatabase): L
     stop: async () => {
       stopping = true;
       await current.stop();
+      removeLease(options.dataDir, current.pid);
+    },
+    kill: () => {
+      stopping = true;
+      try {
+        process.kill(current.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
       removeLease(options.dataDir, current.pid);
     },
   };
