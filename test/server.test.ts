@@ -236,9 +236,10 @@ it('when the embedded database dies under load: the app starts it again, keeps e
     await client.close();
     expect(stored.map((user) => user.email).sort()).toEqual([...acknowledged].sort());
 
+    const restartedPid = lease().pid;
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(isRunning(lease().pid)).toBe(false);
+    expect(isRunning(restartedPid)).toBe(false);
   } finally {
     server.child.kill('SIGKILL');
     dataDir.remove();

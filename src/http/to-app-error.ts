@@ -28,8 +28,15 @@ const DATABASE_DOWN_ERRORS = new Set([
   'MongoWaitQueueTimeoutError',
 ]);
 
+/**
+ * A connection broken under a request: when the database process dies mid-write, the driver
+ * can surface Node's own socket error ("This socket has been ended by the other party").
+ */
+const BROKEN_CONNECTION_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
+
 function isDatabaseDown(error: Error): boolean {
   if (DATABASE_DOWN_ERRORS.has(error.name)) return true;
+  if (BROKEN_CONNECTION_CODES.has(String((error as NodeJS.ErrnoException).code))) return true;
   // With bufferCommands off, Mongoose refuses a query while disconnected with a plain
   // MongooseError; its connection state is the reliable signal.
   return error instanceof mongoose.Error && mongoose.connection.readyState !== mongoose.ConnectionStates.connected;
