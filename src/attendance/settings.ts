@@ -5,6 +5,7 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import { z } from 'zod';
+import { invalidatesCache, sharedCache } from '../cache/shared-cache';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from './model';
 
 export interface ProgrammeSettings {
@@ -41,6 +42,8 @@ const settingsDocumentSchema = new Schema<SettingsDocument>(
   { versionKey: false },
 );
 
+// Read on most pages and every count: kept in memory, dropped by any write (cache/shared-cache.ts).
+invalidatesCache(settingsDocumentSchema, 'settings');
 const Settings = mongoose.model<SettingsDocument>('ProgrammeSettings', settingsDocumentSchema, 'programme_settings');
 const ID = 'programme';
 
@@ -62,8 +65,10 @@ const recordOf = (stored: SettingsDocument | null): SettingsRecord =>
     : { ...DEFAULT_SETTINGS };
 
 /** The settings with who changed them last and when. */
+const stored = sharedCache('settings', async () => recordOf(await Settings.findById(ID).lean()));
+
 export async function getSettingsRecord(): Promise<SettingsRecord> {
-  return recordOf(await Settings.findById(ID).lean());
+  return { ...(await stored.get()) };
 }
 
 /** The settings alone: what the count and the pages apply. */

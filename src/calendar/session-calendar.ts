@@ -4,10 +4,9 @@
  * and METHOD:CANCEL with STATUS:CANCELLED once it is cancelled. Texts in the reader's language.
  */
 import type { TFunction } from 'i18next';
-import mongoose from 'mongoose';
-import { Course } from '../courses/model';
+import { courseTitles } from '../courses/published';
 import type { Language } from '../i18n/languages';
-import { City } from '../reference/model';
+import { cityNames } from '../reference/service';
 import type { TrainingSessionDocument } from '../sessions/model';
 import { type Component, escapeText, localDateTime, type Property, serialise, utcDateTime, vtimezone } from './ical';
 
@@ -48,15 +47,9 @@ export function sessionUrl(baseUrl: string, sessionId: string): string {
 }
 
 /** City names (reference data) and course titles in `lang`, else English, else their ids. */
-export async function lookUpNames(sessions: CalendarSession[], lang: Language): Promise<CalendarNames> {
-  const cityIds = [...new Set(sessions.map((session) => session.city))];
-  const cities = new Map((await City.find({ _id: mongoose.trusted({ $in: cityIds }) }).lean()).map((city) => [city._id, city.names?.[lang] ?? city.name]));
-  const slugs = [...new Set(sessions.flatMap((session) => session.courses.map((course) => course.slug)))];
-  const courses = new Map<string, string>();
-  if (slugs.length > 0) {
-    const found = await Course.find({ _id: mongoose.trusted({ $in: slugs }) }).select({ title: 1 }).lean();
-    for (const course of found) courses.set(course._id, course.title[lang] ?? course.title.en ?? course._id);
-  }
+export async function lookUpNames(lang: Language): Promise<CalendarNames> {
+  // Both from memory (reference/service.ts, courses/published.ts): every name, whatever the sessions.
+  const [cities, courses] = await Promise.all([cityNames(lang), courseTitles(lang)]);
   return { cities, courses };
 }
 
@@ -150,7 +143,7 @@ export function calendarObject(sessions: CalendarSession[], names: CalendarNames
  */
 /** `names` when the caller has looked them up already (a mail about the session). */
 export async function sessionCalendar(session: CalendarSession, options: CalendarOptions, known?: CalendarNames): Promise<string> {
-  const names = known ?? (await lookUpNames([session], options.lang));
+  const names = known ?? (await lookUpNames(options.lang));
   const method = session.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
   return serialise(calendarObject([session], names, options, { method }));
 }
@@ -161,6 +154,6 @@ export async function sessionCalendar(session: CalendarSession, options: Calenda
  * as cancelled rather than silently dropping them.
  */
 export async function sessionsCalendar(sessions: CalendarSession[], options: CalendarOptions & { name?: string }): Promise<string> {
-  const names = await lookUpNames(sessions, options.lang);
+  const names = await lookUpNames(options.lang);
   return serialise(calendarObject(sessions, names, options, { method: 'PUBLISH', ...(options.name ? { name: options.name } : {}) }));
 }

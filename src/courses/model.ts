@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { invalidatesCache } from '../cache/shared-cache';
 import type { Language } from '../i18n/languages';
 
 export const VERSION_STATUSES = ['draft', 'published', 'archived'] as const;
@@ -97,6 +98,9 @@ const courseVersionSchema = new Schema<CourseVersionDocument>(
 );
 courseVersionSchema.index({ course: 1, version: 1 }, { unique: true });
 courseVersionSchema.index({ course: 1, versionKey: -1 });
+// Learners' pages read courses and their versions from memory (published.ts): any write drops that copy.
+invalidatesCache(courseSchema, 'courses');
+invalidatesCache(courseVersionSchema, 'courses');
 
 export const Course = mongoose.model<CourseDocument>('Course', courseSchema, 'courses');
 export const CourseVersion = mongoose.model<CourseVersionDocument>('CourseVersion', courseVersionSchema, 'course_versions');

@@ -3,11 +3,12 @@ import { NotFoundError } from '../http/errors';
 import { renderPage } from '../http/render';
 import { renderMarkdown } from './markdown';
 import { formatSize, resourcesForPage } from './resources/service';
-import { Course, type CourseDocument, type CourseVersionDocument } from './model';
+import type { CourseDocument, CourseVersionDocument } from './model';
 import {
-  compareLessons, findProgress, latestPublished, markLessonDone, PASS_MARK, Progress, type ProgressDocument,
-  readableVersion, recordAttempt, scoreCheck, startCourse, switchToLatest,
+  compareLessons, findProgress, markLessonDone, PASS_MARK, Progress, type ProgressDocument,
+  recordAttempt, scoreCheck, startCourse, switchToLatest,
 } from './progress';
+import { allCourses, courseById, latestPublished, readableVersion } from './published';
 import { contentLanguage, courseTitle, languagesOf, localised, summarise } from './view';
 import { can } from '../accounts/policy';
 import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../i18n/languages';
@@ -27,7 +28,7 @@ const learner: RequestHandler = (req, res, next) => {
 async function courseOf(req: Request): Promise<CourseDocument> {
   const slug = String(req.params.slug);
   if (!SLUG.test(slug)) throw new NotFoundError();
-  const course = await Course.findById(slug).lean<CourseDocument>();
+  const course = await courseById(slug);
   if (!course) throw new NotFoundError();
   return course;
 }
@@ -51,7 +52,7 @@ function contentQuery(req: Request): string {
 
 async function catalogue(req: Request, res: Response) {
   const lang = contentLanguage(req);
-  const courses = await Course.find().sort({ order: 1 }).lean<CourseDocument[]>();
+  const courses = await allCourses();
   const progresses = req.user ? await Progress.find({ user: req.user.id }).lean<ProgressDocument[]>() : [];
   const modules = [];
   for (const course of courses) {

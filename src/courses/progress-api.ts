@@ -4,7 +4,8 @@ import { requireSignedIn } from '../accounts/bearer';
 import { can } from '../accounts/policy';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import { parseInput } from '../http/validate';
-import { findProgress, latestPublished, markLessonDone, type ProgressDocument, readableVersion, startCourse } from './progress';
+import { findProgress, markLessonDone, type ProgressDocument, startCourse } from './progress';
+import { latestPublished, readableVersion } from './published';
 
 export const progressMarkSchema = z.strictObject({ lessonKey: z.string().trim().min(1).max(100) });
 

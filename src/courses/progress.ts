@@ -1,6 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../http/errors';
-import { CourseVersion, type CourseVersionDocument, type QuestionDocument } from './model';
+import type { CourseVersionDocument, QuestionDocument } from './model';
+import { latestPublished } from './published';
 import { isDuplicateKey } from '../db/duplicate-key';
 
 /** The share of questions answered right needed to pass the knowledge check. */
@@ -38,15 +39,6 @@ export const Progress = mongoose.model<ProgressDocument>('Progress', progressSch
 
 export type LessonChange = 'new' | 'changed' | 'unchanged';
 
-/** The newest published version of a course, or null when none is published. */
-export async function latestPublished(course: string): Promise<CourseVersionDocument | null> {
-  return CourseVersion.findOne({ course, status: 'published' }).sort({ versionKey: -1 }).lean<CourseVersionDocument>();
-}
-
-/** A version a learner may read: published, or archived (those pinned to it finish there). */
-export async function readableVersion(course: string, version: string): Promise<CourseVersionDocument | null> {
-  return CourseVersion.findOne({ course, version, status: mongoose.trusted({ $in: ['published', 'archived'] }) }).lean<CourseVersionDocument>();
-}
 
 export async function findProgress(userId: string, course: string): Promise<ProgressDocument | null> {
   return Progress.findOne({ user: userId, course }).lean<ProgressDocument>();

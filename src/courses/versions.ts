@@ -11,8 +11,8 @@ import { ConflictError, NotFoundError } from '../http/errors';
 import { FALLBACK_LANGUAGE, type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { assertAuthor, canAuthor, findCourse, findDraft, SEMVER, saveDraft } from './draft-guard';
 import { normaliseText } from './drafts';
-import { CourseVersion, type CourseVersionDocument, type QuestionDocument, type VersionStatus, versionKeyOf } from './model';
-import { Course } from './model';
+import { CourseVersion, type CourseVersionDocument, type QuestionDocument, versionKeyOf } from './model';
+import { allCourses, latestPublished, publishedVersions } from './published';
 import { isDuplicateKey } from '../db/duplicate-key';
 
 export { canAuthor, SEMVER } from './draft-guard';
@@ -83,7 +83,11 @@ export function nextMinor(version: string): string {
   return `${major}.${(minor ?? 0) + 1}.0`;
 }
 
-export async function latestPublished(slug: string): Promise<VersionLean | null> {
+/**
+ * The newest published version as stored now, for the writes that build on it (a new draft,
+ * publishing, archiving); pages read it from memory (published.ts).
+ */
+async function storedLatestPublished(slug: string): Promise<VersionLean | null> {
   return CourseVersion.findOne({ course: slug, status: 'published' }).sort({ versionKey: -1 }).lean();
 }
 
@@ -106,11 +110,10 @@ export interface CourseSummary {
 
 /** The catalogue: every course, its versions newest first (drafts only for authors). */
 export async function listCourses(user: SessionUser | undefined, lang: Language): Promise<CourseSummary[]> {
-  const courses = await Course.find().sort({ order: 1 }).lean();
-  const statuses: VersionStatus[] = canAuthor(user) ? ['draft', 'published', 'archived'] : ['published', 'archived'];
-  const versions: VersionLean[] = await CourseVersion.find({ status: mongoose.trusted({ $in: statuses }) })
-    .sort({ versionKey: -1 })
-    .lean();
+  const courses = await allCourses();
+  // Drafts, for authors only, from the database; the rest from memory (published.ts).
+  const drafts: VersionLean[] = canAuthor(user) ? await CourseVersion.find({ status: 'draft' }).lean() : [];
+  const versions = [...drafts, ...(await publishedVersions())].sort((a, b) => (a.versionKey < b.versionKey ? 1 : a.versionKey > b.versionKey ? -1 : 0));
   return courses.map((course) => {
     const own = versions.filter((version) => version.course === course._id);
     const latest = own.find((version) => version.status === 'published');
@@ -149,7 +152,7 @@ export async function startDraft(user: SessionUser | undefined, slug: string): P
   assertAuthor(user);
   await findCourse(slug);
   if (await CourseVersion.exists({ course: slug, status: 'draft' })) throw draftExists();
-  const base = await latestPublished(slug);
+  const base = await storedLatestPublished(slug);
   if (!base) throw new ConflictError('this course has no published version to start from', 'nothing-published', [{ path: '', key: 'courses:errors.nothing-published' }]);
   // Numbered after every version ever released (an archived one may be higher than the latest published).
   const highest = await CourseVersion.findOne({ course: slug, status: mongoose.trusted({ $ne: 'draft' }) }).sort({ versionKey: -1 }).lean();
@@ -191,7 +194,7 @@ export interface PublishInput {
 export async function publish(user: SessionUser | undefined, slug: string, version: string, input: PublishInput = {}): Promise<VersionLean> {
   assertAuthor(user);
   const draft = await findDraft(slug, version);
-  const latest = await latestPublished(slug);
+  const latest = await storedLatestPublished(slug);
   if (latest && latest.versionKey >= draft.versionKey) {
     throw new ConflictError(`version ${draft.version} is not newer than the published ${latest.version}`, 'not-newer', [{ path: 'version', key: 'courses:errors.not-newer' }]);
   }
@@ -221,7 +224,7 @@ export async function archive(user: SessionUser | undefined, slug: string, versi
     throw new ConflictError('only a published version can be archived', 'not-published', [{ path: 'version', key: 'courses:errors.not-published' }]);
   }
   // The catalogue and new learners need a current version: retire one only once a newer one is out.
-  const latest = await latestPublished(slug);
+  const latest = await storedLatestPublished(slug);
   if (latest && String(latest._id) === String(found._id)) {
     throw new ConflictError('the latest published version cannot be archived; publish a newer one first', 'latest-published', [
       { path: 'version', key: 'courses:errors.latest-published' },

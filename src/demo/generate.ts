@@ -310,6 +310,7 @@ export function generateDemo(options: DemoOptions): DemoData {
       enrolmentDeadlineDate: deadlineDate,
       enrolmentDeadline: deadline,
       trainers: chosen.map((trainer) => trainer.doc._id),
+      trainerNames: Object.fromEntries(chosen.map((trainer) => [String(trainer.doc._id), trainer.doc.name])),
       status: 'open',
       seatsTaken: 0,
       waitlisted: 0,

@@ -12,7 +12,7 @@ import { Attendance, AttendanceChange, TrainedPerson } from '../attendance/model
 import { getSettings } from '../attendance/settings';
 import { importModules } from '../courses/import';
 import { Course } from '../courses/model';
-import { latestPublished } from '../courses/versions';
+import { latestPublished } from '../courses/published';
 import { recountSession } from '../enrolment/claims';
 import { Enrolment, enrolmentIndexesReady, SeatClaim, WaitClaim } from '../enrolment/model';
 import { Organisation } from '../reference/model';

@@ -104,9 +104,16 @@ export async function renderMail(
   const productName = i18n.getFixedT(language, 'common')('product-name');
 
   const locals = { lang: language, subject, productName, strings, ...values };
-  const body = await ejs.renderFile(path.join(MAIL_VIEWS_DIR, `${template}.ejs`), locals);
-  const html = await ejs.renderFile(path.join(MAIL_VIEWS_DIR, 'layout.ejs'), { ...locals, body });
-  return { subject, text: renderText(strings, values.link), html };
+  return { subject, text: renderText(strings, values.link), html: await renderMailHtml(template, locals) };
+}
+
+/**
+ * A mail's HTML: `views/mail/<template>.ejs` inside the mail layout. Templates are compiled once
+ * (`cache`): a crowd enrolling sends a mail each, and compiling cost more than rendering.
+ */
+export async function renderMailHtml(template: string, locals: Record<string, unknown>): Promise<string> {
+  const body = await ejs.renderFile(path.join(MAIL_VIEWS_DIR, `${template}.ejs`), locals, { cache: true });
+  return ejs.renderFile(path.join(MAIL_VIEWS_DIR, 'layout.ejs'), { ...locals, body }, { cache: true });
 }
 
 /** After the intro: a button and what goes with it, or a notice's warning. */

@@ -4,8 +4,6 @@
  * person. Strings live in `locales/<lng>/mail.json` under `session` (shared) and
  * `session-<kind>`; the HTML in `views/mail/session-<kind>.ejs` inside `views/mail/layout.ejs`.
  */
-import path from 'node:path';
-import ejs from 'ejs';
 import type { i18n } from 'i18next';
 import { DateTime } from 'luxon';
 import type mongoose from 'mongoose';
@@ -16,7 +14,7 @@ import type { Config } from '../config';
 import { FALLBACK_LANGUAGE, isSupportedLanguage, type Language } from '../i18n/languages';
 import type { Logger } from '../logger';
 import type { MailAttachment, Mailer } from '../mail/mailer';
-import { MAIL_VIEWS_DIR } from '../mail/templates';
+import { renderMailHtml } from '../mail/templates';
 import type { TrainingSessionDocument } from '../sessions/model';
 
 export const SESSION_MAIL_KINDS = ['enrolled', 'waitlisted', 'promoted', 'reminder', 'changed', 'cancelled'] as const;
@@ -108,7 +106,7 @@ export async function renderSessionMail(
     t(key, { ...values, ...more, interpolation: { escapeValue: false, skipOnVariables: true } });
   const part = (key: string) => translate(`session-${kind}.${key}`);
 
-  const names = await lookUpNames([session], language);
+  const names = await lookUpNames(language);
   const many = session.days.length > 1;
   const days = session.days.map((day, index) => {
     const local = localDay(day, session.timezone, language);
@@ -144,8 +142,7 @@ export async function renderSessionMail(
   const subject = part('subject').replace(/\s+/g, ' ').trim();
   const productName = context.i18n.getFixedT(language, 'common')('product-name');
   const locals = { lang: language, subject, productName, strings, session: details, link };
-  const body = await ejs.renderFile(path.join(MAIL_VIEWS_DIR, `session-${kind}.ejs`), locals);
-  const html = await ejs.renderFile(path.join(MAIL_VIEWS_DIR, 'layout.ejs'), { ...locals, body });
+  const html = await renderMailHtml(`session-${kind}`, locals);
 
   const text = [
     strings.greeting,

@@ -1,4 +1,5 @@
 import { User, type UserDocument } from '../accounts/model';
+import { renameTrainer } from '../sessions/present';
 import { passwordFieldErrors } from '../accounts/password-policy';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { type AccountsContext, getProfile, type Profile, sendAccountMail } from '../accounts/service';
@@ -67,6 +68,7 @@ export async function updateDetails(userId: string, patch: ProfilePatch): Promis
     ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
   };
   if (Object.keys(update).length > 0) await User.updateOne({ _id: user._id }, update);
+  if (set.name !== undefined && set.name !== user.name) await renameTrainer(userId, set.name);
   return (await getProfile(userId))!;
 }
 

@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { invalidatesCache } from '../cache/shared-cache';
 import { SUPPORTED_LANGUAGES } from '../i18n/languages';
 import type { LanguageCode, OrganisationType, Phase } from '../../seeds/reference/types';
 
@@ -75,6 +76,8 @@ const organisationSchema = new Schema<OrganisationDocument>(
   { versionKey: false },
 );
 organisationSchema.index({ country: 1, type: 1 });
+// Read from memory (service.ts): any write drops that copy.
+for (const schema of [countrySchema, citySchema, organisationSchema]) invalidatesCache(schema as Schema, 'reference');
 
 export const Country = mongoose.model<CountryDocument>('Country', countrySchema);
 export const City = mongoose.model<CityDocument>('City', citySchema);

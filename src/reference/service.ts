@@ -1,5 +1,30 @@
+/**
+ * The reference data (countries, partner cities, organisations) as pages and the API show it.
+ * It changes only when the reference seed runs, so it is read once per instance and kept in
+ * memory (cache/shared-cache.ts); every list below filters that copy.
+ */
+import { sharedCache } from '../cache/shared-cache';
 import type { Language } from '../i18n/languages';
-import { City, Country, type LocalisedNames, Organisation } from './model';
+import { City, type CityDocument, Country, type CountryDocument, type LocalisedNames, Organisation, type OrganisationDocument } from './model';
+
+interface ReferenceData {
+  countries: CountryDocument[];
+  cities: CityDocument[];
+  cityById: Map<string, CityDocument>;
+  organisations: OrganisationDocument[];
+  organisationById: Map<string, OrganisationDocument>;
+}
+
+const reference = sharedCache<ReferenceData>('reference', async () => {
+  const [countries, cities, organisations] = await Promise.all([Country.find().lean<CountryDocument[]>(), City.find().lean<CityDocument[]>(), Organisation.find().lean<OrganisationDocument[]>()]);
+  return {
+    countries,
+    cities,
+    cityById: new Map(cities.map((city) => [city._id, city])),
+    organisations,
+    organisationById: new Map(organisations.map((organisation) => [organisation._id, organisation])),
+  };
+});
 
 export interface CountryView {
   code: string;
@@ -52,7 +77,7 @@ function byName(lang: Language) {
 /** Country names come from Intl (CLDR), which knows them in all eleven languages. */
 export async function listCountries(lang: Language): Promise<CountryView[]> {
   const regionNames = new Intl.DisplayNames([lang], { type: 'region' });
-  const countries = await Country.find().lean();
+  const { countries } = await reference.get();
   return countries
     .map((country) => ({
       code: country._id,
@@ -64,8 +89,9 @@ export async function listCountries(lang: Language): Promise<CountryView[]> {
 }
 
 export async function listCities(filter: CityFilter, lang: Language): Promise<CityView[]> {
-  const cities = await City.find(filter.country ? { country: filter.country } : {}).lean();
+  const { cities } = await reference.get();
   return cities
+    .filter((city) => !filter.country || city.country === filter.country)
     .map((city) => ({
       id: city._id,
       name: nameIn(lang, city.name, city.names),
@@ -78,11 +104,9 @@ export async function listCities(filter: CityFilter, lang: Language): Promise<Ci
 }
 
 export async function listOrganisations(filter: OrganisationFilter, lang: Language): Promise<OrganisationView[]> {
-  const query: Record<string, string> = {};
-  if (filter.country) query.country = filter.country;
-  if (filter.type) query.type = filter.type;
-  const organisations = await Organisation.find(query).lean();
+  const { organisations } = await reference.get();
   return organisations
+    .filter((organisation) => (!filter.country || organisation.country === filter.country) && (!filter.type || organisation.type === filter.type))
     .map((organisation) => ({
       id: organisation._id,
       name: nameIn(lang, organisation.name, organisation.names),
@@ -97,13 +121,18 @@ export async function listOrganisations(filter: OrganisationFilter, lang: Langua
 }
 
 export async function countryExists(code: string): Promise<boolean> {
-  return Boolean(await Country.exists({ _id: code }));
+  return (await reference.get()).countries.some((country) => country._id === code);
 }
 
-export async function findCity(id: string) {
-  return City.findById(id).lean();
+export async function findCity(id: string): Promise<CityDocument | null> {
+  return (await reference.get()).cityById.get(id) ?? null;
 }
 
-export async function findOrganisation(id: string) {
-  return Organisation.findById(id).lean();
+export async function findOrganisation(id: string): Promise<OrganisationDocument | null> {
+  return (await reference.get()).organisationById.get(id) ?? null;
+}
+
+/** City names in `lang` where one is usual, else as locals write them. */
+export async function cityNames(lang: Language): Promise<Map<string, string>> {
+  return new Map((await reference.get()).cities.map((city) => [city._id, nameIn(lang, city.name, city.names)]));
 }

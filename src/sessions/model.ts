@@ -6,6 +6,7 @@
  * Only the Mongo subset of database.md: counters are plain numbers maintained with `$inc`,
  * the venue name has a case-folded copy instead of a collation.
  */
+import { invalidatesCache } from '../cache/shared-cache';
 import mongoose, { Schema } from 'mongoose';
 import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages';
 
@@ -53,6 +54,12 @@ export interface TrainingSessionDocument {
   enrolmentDeadline: Date;
   /** Trainer user ids; the creator first when they teach it. */
   trainers: mongoose.Types.ObjectId[];
+  /**
+   * Their names by id, kept on write (scheduling, editing, a trainer renaming themself): lists
+   * show them without reading the accounts, which on FerretDB means scanning every account.
+   * Sessions stored before it, or a name missing, are looked up (present.ts).
+   */
+  trainerNames?: Record<string, string>;
   status: SessionStatus;
   seatsTaken: number;
   waitlisted: number;
@@ -107,6 +114,7 @@ const trainingSessionSchema = new Schema<TrainingSessionDocument>(
     enrolmentDeadlineDate: { type: String, required: true, match: DATE },
     enrolmentDeadline: { type: Date, required: true },
     trainers: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }], default: [] },
+    trainerNames: { type: Schema.Types.Mixed },
     status: { type: String, enum: SESSION_STATUSES, default: 'open' },
     seatsTaken: { type: Number, default: 0 },
     waitlisted: { type: Number, default: 0 },
@@ -122,6 +130,8 @@ trainingSessionSchema.index({ firstStartsAt: 1 });
 trainingSessionSchema.index({ trainers: 1, firstStartsAt: 1 });
 trainingSessionSchema.index({ city: 1, firstStartsAt: 1 });
 trainingSessionSchema.index({ country: 1, firstStartsAt: 1 });
+// Lists read every session from memory (in-memory.ts): any write drops that copy.
+invalidatesCache(trainingSessionSchema, 'sessions');
 
 export const TrainingSession = mongoose.model<TrainingSessionDocument>('TrainingSession', trainingSessionSchema, 'training_sessions');
 

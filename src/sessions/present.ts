@@ -2,9 +2,9 @@
 import mongoose from 'mongoose';
 import { User } from '../accounts/model';
 import type { Language } from '../i18n/languages';
-import { City } from '../reference/model';
-import { Course } from '../courses/model';
-import type { TrainingSessionDocument } from './model';
+import { courseTitles } from '../courses/published';
+import { cityNames } from '../reference/service';
+import { TrainingSession, type TrainingSessionDocument } from './model';
 
 export interface SessionNames {
   cities: Map<string, string>;
@@ -12,20 +12,34 @@ export interface SessionNames {
   courses: Map<string, string>;
 }
 
-/** The names a list of sessions refers to, fetched once for the whole list, in `lang`. */
-export async function namesFor(sessions: TrainingSessionDocument[], lang: Language): Promise<SessionNames> {
-  const cityIds = [...new Set(sessions.map((session) => session.city))];
-  const trainerIds = [...new Set(sessions.flatMap((session) => session.trainers.map(String)))];
-  const [cities, trainers, courses] = await Promise.all([
-    City.find({ _id: mongoose.trusted({ $in: cityIds }) }).lean(),
-    User.find({ _id: mongoose.trusted({ $in: trainerIds }) }).select({ name: 1 }).lean(),
-    Course.find().select({ title: 1 }).lean(),
+/**
+ * The names a list of sessions refers to, in `lang`: cities and modules from memory, trainers
+ * from the names kept on each session. A trainer whose name is not kept there (a session
+ * stored before names were kept) is read by id, one point query each: a query over several
+ * ids would scan every account on FerretDB.
+ */
+export async function namesFor(sessions: Array<Pick<TrainingSessionDocument, 'trainers' | 'trainerNames'>>, lang: Language): Promise<SessionNames> {
+  const trainers = new Map<string, string>();
+  const missing = new Set<string>();
+  for (const session of sessions) {
+    for (const id of session.trainers.map(String)) {
+      const kept = session.trainerNames?.[id];
+      if (kept) trainers.set(id, kept);
+      else missing.add(id);
+    }
+  }
+  const [cities, courses, found] = await Promise.all([
+    cityNames(lang),
+    courseTitles(lang),
+    Promise.all([...missing].filter((id) => !trainers.has(id)).map((id) => User.findById(id).select({ name: 1 }).lean())),
   ]);
-  return {
-    cities: new Map(cities.map((city) => [city._id, city.names?.[lang] ?? city.name])),
-    trainers: new Map(trainers.map((trainer) => [String(trainer._id), trainer.name])),
-    courses: new Map(courses.map((course) => [course._id, course.title[lang] ?? course.title.en ?? course._id])),
-  };
+  for (const trainer of found) if (trainer) trainers.set(String(trainer._id), trainer.name);
+  return { cities, trainers, courses };
+}
+
+/** Keeps a trainer's new name on the sessions they teach. */
+export async function renameTrainer(userId: string, name: string): Promise<void> {
+  await TrainingSession.updateMany({ trainers: new mongoose.Types.ObjectId(userId) }, { $set: { [`trainerNames.${userId}`]: name } });
 }
 
 export function serialiseSession(session: TrainingSessionDocument, names: SessionNames) {

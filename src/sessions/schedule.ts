@@ -15,7 +15,7 @@ import { runsProgramme } from './access';
 import { User } from '../accounts/model';
 import type { SessionUser } from '../accounts/session-user';
 import { CourseVersion } from '../courses/model';
-import { latestPublished } from '../courses/versions';
+import { latestPublished } from '../courses/published';
 import { ConflictError, type FieldError, ForbiddenError, ValidationError } from '../http/errors';
 import { SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { findCity } from '../reference/service';
@@ -334,6 +334,7 @@ export async function prepareSession(
       enrolmentDeadlineDate: deadlineDate,
       enrolmentDeadline: endOfLocalDay(deadlineDate, zone)!,
       trainers,
+      trainerNames: Object.fromEntries(trainers.map((id) => [String(id), names.get(String(id)) ?? ''])),
       firstStartsAt: first.startsAt,
       lastEndsAt: days.at(-1)!.endsAt,
     },

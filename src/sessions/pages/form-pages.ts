@@ -3,10 +3,9 @@
  * same for both, whose field names are the paths the service names in its errors
  * (`days.1.end`), so each error lands next to its field and the typed values are kept.
  */
+import { publishedVersions } from '../../courses/published';
 import type { Request, Response } from 'express';
-import mongoose from 'mongoose';
 import { User } from '../../accounts/model';
-import { CourseVersion } from '../../courses/model';
 import { hasRole } from '../../accounts/policy';
 import { ForbiddenError } from '../../http/errors';
 import { renderPage } from '../../http/render';
@@ -89,7 +88,7 @@ async function formPage(req: Request, res: Response, state: { values: FormValues
   const coordinator = hasRole(req.user, 'coordinator') || hasRole(req.user, 'admin');
   // The versions a coordinator may pin: every released one, newest first.
   const released = coordinator
-    ? await CourseVersion.find({ status: mongoose.trusted({ $in: ['published', 'archived'] }) }).select({ course: 1, version: 1, versionKey: 1, status: 1 }).sort({ versionKey: -1 }).lean()
+    ? await publishedVersions()
     : [];
   const trainers = await User.find({ roles: 'trainer', status: 'active' }).select({ name: 1, country: 1 }).sort({ name: 1 }).limit(500).lean();
   await renderPage(

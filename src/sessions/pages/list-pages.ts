@@ -8,7 +8,7 @@ import { renderPage } from '../../http/render';
 import { toFieldErrors } from '../../http/validate';
 import { LANGUAGE_AUTONYMS, SUPPORTED_LANGUAGES } from '../../i18n/languages';
 import { readerLanguage } from '../../i18n/middleware';
-import { Course } from '../../courses/model';
+import { allCourses } from '../../courses/published';
 import { listCities, listCountries } from '../../reference/service';
 import { findSessions, sessionListQuery } from '../find';
 import { namesFor } from '../present';
@@ -31,7 +31,7 @@ export function filterQuery(values: Record<string, unknown>, extra: Record<strin
 /** The options of the filter form, in the reader's language. */
 export async function filterChoices(req: Request) {
   const lang = readerLanguage(req);
-  const [countries, cities, courses] = await Promise.all([listCountries(lang), listCities({}, lang), Course.find().sort({ order: 1 }).lean()]);
+  const [countries, cities, courses] = await Promise.all([listCountries(lang), listCities({}, lang), allCourses()]);
   return {
     countries: countries.map((country) => ({ value: country.code, label: country.name })),
     cityGroups: countries.map((country) => ({ label: country.name, options: cities.filter((city) => city.country === country.code).map((city) => ({ value: city.id, label: city.name })) })),
