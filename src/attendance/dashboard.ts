@@ -3,8 +3,8 @@
  * per month (cumulative) as a server-drawn SVG with the same numbers in a table, breakdowns,
  * and the upcoming sessions with their fill rate. Scoped to the coordinator's countries.
  */
+import { allSessions } from '../sessions/in-memory';
 import { type Request, type Response, Router } from 'express';
-import mongoose from 'mongoose';
 import { can, visibleCountries } from '../accounts/policy';
 import { ForbiddenError } from '../http/errors';
 import { renderPage } from '../http/render';
@@ -12,7 +12,7 @@ import { readerLanguage } from '../i18n/middleware';
 import { ORGANISATION_TYPES } from '../reference/model';
 import { listCities, listCountries } from '../reference/service';
 import { SECTORS } from '../accounts/model';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
+import type { TrainingSessionDocument } from '../sessions/model';
 import { namesFor } from '../sessions/present';
 import { sessionForPage } from '../sessions/pages/view';
 import { ruleSentence } from './rule-text';
@@ -57,10 +57,10 @@ async function dashboard(req: Request, res: Response) {
   const scope = visibleCountries(req.user);
   const settings = await getSettings();
   const [stats, months, countries, cities, recounting] = await Promise.all([targetStats(scope, settings), trainedPerMonth(scope), listCountries(lang), listCities({}, lang), recountInProgress()]);
-  const upcoming = await TrainingSession.find({ status: 'open', lastEndsAt: mongoose.trusted({ $gt: new Date() }), ...(scope ? { country: mongoose.trusted({ $in: scope }) } : {}) })
-    .sort({ firstStartsAt: 1 })
-    .limit(20)
-    .lean<TrainingSessionDocument[]>();
+  const now = Date.now();
+  const upcoming = (await allSessions())
+    .filter((session) => session.status === 'open' && session.lastEndsAt.getTime() > now && (!scope || scope.includes(session.country)))
+    .slice(0, 20) as TrainingSessionDocument[];
   const names = await namesFor(upcoming, lang);
   const label = {
     country: (code: string) => countries.find((country) => country.code === code)?.name ?? code,

@@ -1,13 +1,14 @@
 /**
  * Finding sessions (issue 5, point 3): filters by dates, country, city, module, language and
- * status, in date order. Open to everyone: people look for a session before they have an account.
+ * status, in date order, from the sessions kept in memory (in-memory.ts). Open to everyone:
+ * people look for a session before they have an account.
  */
-import mongoose from 'mongoose';
 import { z } from 'zod';
 import { paginationQuery } from '../http/pagination';
 import { SUPPORTED_LANGUAGES } from '../i18n/languages';
 import { isCalendarDate } from './time-zones';
-import { SESSION_STATUSES, TrainingSession, type TrainingSessionDocument } from './model';
+import { allSessions } from './in-memory';
+import { SESSION_STATUSES, type TrainingSessionDocument } from './model';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const date = z.string().regex(DATE).refine(isCalendarDate);
@@ -33,22 +34,19 @@ export type SessionFilter = z.output<typeof sessionListQuery>;
  * `from`, some day on or before `to`.
  */
 export async function findSessions(filter: Omit<SessionFilter, 'page' | 'pageSize' | 'lang'>, page: { page: number; pageSize: number }, now = new Date()) {
-  const query: Record<string, unknown> = { status: filter.status ?? 'open' };
-  // Some day on or after `from`; the first day on or before `to`.
-  if (filter.from) query['days.date'] = mongoose.trusted({ $gte: filter.from });
-  if (filter.to) query['days.0.date'] = mongoose.trusted({ $lte: filter.to });
-  if (!filter.from && !filter.to) query.lastEndsAt = mongoose.trusted({ $gt: now });
-  if (filter.country) query.country = filter.country;
-  if (filter.city) query.city = filter.city;
-  if (filter.course) query['courses.slug'] = filter.course;
-  if (filter.language) query.language = filter.language;
-  const [items, total] = await Promise.all([
-    TrainingSession.find(query)
-      .sort({ firstStartsAt: 1, _id: 1 })
-      .skip((page.page - 1) * page.pageSize)
-      .limit(page.pageSize)
-      .lean<TrainingSessionDocument[]>(),
-    TrainingSession.countDocuments(query),
-  ]);
-  return { items, total };
+  const status = filter.status ?? 'open';
+  const matching = (await allSessions()).filter(
+    (session) =>
+      session.status === status &&
+      // Some day on or after `from`; the first day on or before `to`; without either, not over yet.
+      (!filter.from || session.days.some((day) => day.date >= filter.from!)) &&
+      (!filter.to || session.days[0]!.date <= filter.to) &&
+      (filter.from || filter.to || session.lastEndsAt.getTime() > now.getTime()) &&
+      (!filter.country || session.country === filter.country) &&
+      (!filter.city || session.city === filter.city) &&
+      (!filter.course || session.courses.some((course) => course.slug === filter.course)) &&
+      (!filter.language || session.language === filter.language),
+  );
+  const start = (page.page - 1) * page.pageSize;
+  return { items: matching.slice(start, start + page.pageSize) as TrainingSessionDocument[], total: matching.length };
 }

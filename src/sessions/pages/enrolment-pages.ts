@@ -3,9 +3,9 @@
  * for its staff the roster (add someone by email, cancel someone, export as CSV) and the desk
  * of a trainer's upcoming sessions.
  */
+import { allSessions } from '../in-memory';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
-import mongoose from 'mongoose';
 import { renderPage } from '../../http/render';
 import { formErrorsFrom } from '../../http/validate';
 import { readerLanguage } from '../../i18n/middleware';
@@ -14,7 +14,7 @@ import { cancelEnrolment, enrol, listEnrolments, myEnrolments } from '../../enro
 import { addPerson } from '../../invitations/add';
 import { listInvitations, withdrawInvitation } from '../../invitations/service';
 import { findSession, managedSession } from '../access';
-import { TrainingSession, type TrainingSessionDocument } from '../model';
+import type { TrainingSessionDocument } from '../model';
 import { namesFor } from '../present';
 import { sessionForPage } from './view';
 
@@ -135,10 +135,10 @@ export async function rosterCsv(req: Request, res: Response) {
 /** A trainer's (or coordinator's) upcoming sessions with seats taken and waiting. */
 export async function desk(req: Request, res: Response) {
   const lang = readerLanguage(req);
-  const mine = await TrainingSession.find({ trainers: new mongoose.Types.ObjectId(req.user!.id), lastEndsAt: mongoose.trusted({ $gt: new Date() }) })
-    .sort({ firstStartsAt: 1 })
-    .limit(200)
-    .lean<TrainingSessionDocument[]>();
+  const now = Date.now();
+  const mine = (await allSessions())
+    .filter((session) => session.lastEndsAt.getTime() > now && session.trainers.some((trainer) => String(trainer) === req.user!.id))
+    .slice(0, 200) as TrainingSessionDocument[];
   const names = await namesFor(mine, lang);
   await renderPage(res, 'sessions/desk', { title: req.t('sessions:desk.title'), sessions: mine.map((session) => sessionForPage(session, names, lang)) });
 }
