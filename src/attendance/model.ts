@@ -3,6 +3,7 @@
  * change, and per person whether they count as trained. Counts are kept on write, so reading
  * the programme's target never scans attendance.
  */
+import { invalidatesCache } from '../cache/shared-cache';
 import mongoose, { Schema } from 'mongoose';
 
 export const ATTENDANCE_STATUSES = ['present', 'late', 'excused', 'absent'] as const;
@@ -120,5 +121,7 @@ const trainedPersonSchema = new Schema<TrainedPersonDocument>(
 );
 trainedPersonSchema.index({ trained: 1, country: 1 });
 trainedPersonSchema.index({ trained: 1, trainedAt: 1 });
+// The dashboard's figures are kept in memory (stats.ts): any write drops them.
+invalidatesCache(trainedPersonSchema, 'trained-people');
 
 export const TrainedPerson = mongoose.model<TrainedPersonDocument>('TrainedPerson', trainedPersonSchema, 'trained_people');
