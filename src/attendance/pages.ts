@@ -5,8 +5,9 @@
  * address at once, asking for JSON: the answer says what was saved or why not, localised.
  */
 import { type Request, type Response, Router } from 'express';
-import mongoose from 'mongoose';
-import { User } from '../accounts/model';
+import type mongoose from 'mongoose';
+import { accountsByIds } from '../accounts/by-ids';
+import type { UserDocument } from '../accounts/model';
 import { renderPage } from '../http/render';
 import { formErrorsFrom } from '../http/validate';
 import { readerLanguage } from '../i18n/middleware';
@@ -27,8 +28,13 @@ async function page(req: Request, res: Response, state: { errors?: Array<{ path:
   const { session, day, entries, started } = await rollCall(req.user, String(req.params.id), dayOf(req));
   const view = sessionForPage(session, await namesFor([session], lang), lang);
   const changes = await AttendanceChange.find({ session: session._id, day }).sort({ at: -1 }).limit(50).lean();
-  const people = await User.find({ _id: mongoose.trusted({ $in: [...new Set(changes.flatMap((change) => [change.user, change.by]).map(String))] }) }).select({ name: 1 }).lean();
-  const nameOf = (id: mongoose.Types.ObjectId) => people.find((candidate) => candidate._id.equals(id))?.name ?? '';
+  // The people of the trail are mostly on the roll call already; only the others (who recorded, who left) are read.
+  const known = new Map(entries.map((entry) => [entry.userId, entry.name]));
+  const others = await accountsByIds<Pick<UserDocument, '_id' | 'name'>>(
+    changes.flatMap((change) => [change.user, change.by]).filter((id) => !known.has(String(id))),
+    { name: 1 },
+  );
+  const nameOf = (id: mongoose.Types.ObjectId) => known.get(String(id)) ?? others.get(String(id))?.name ?? '';
   const time = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short', timeZone: session.timezone });
   await renderPage(
     res,

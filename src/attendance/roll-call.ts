@@ -5,7 +5,8 @@
  * the trail. People enrolled after a day ended are not shown absent for it.
  */
 import mongoose from 'mongoose';
-import { User } from '../accounts/model';
+import { accountsByIds } from '../accounts/by-ids';
+import type { UserDocument } from '../accounts/model';
 import type { SessionUser } from '../accounts/session-user';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../http/errors';
 import { Enrolment } from '../enrolment/model';
@@ -54,12 +55,15 @@ export async function rollCall(actor: SessionUser | undefined, sessionId: string
   if (!managesSession(actor, session)) throw new ForbiddenError('only its trainers, coordinators of its country and administrators take the roll call');
   const people = await enrolledPeople(session._id);
   const [users, records] = await Promise.all([
-    User.find({ _id: mongoose.trusted({ $in: people.map((person) => person.user) }) }).select({ name: 1, email: 1, organisationName: 1 }).lean(),
+    accountsByIds<Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationName'>>(
+      people.map((person) => person.user),
+      { name: 1, email: 1, organisationName: 1 },
+    ),
     Attendance.find({ session: session._id, day }).lean(),
   ]);
   const dayEnd = session.days[day]!.endsAt;
   const entries: RollCallEntry[] = people.map((person) => {
-    const user = users.find((candidate) => candidate._id.equals(person.user));
+    const user = users.get(String(person.user));
     const record = records.find((candidate) => candidate.user.equals(person.user));
     return {
       userId: String(person.user),
@@ -104,9 +108,12 @@ export async function recordAttendance(
   });
   const strangers = inputs.map((input, index) => ({ input, index })).filter(({ input }) => !enrolled.has(input.userId.toLowerCase()));
   if (strangers.length > 0) {
-    const known = await User.find({ _id: mongoose.trusted({ $in: strangers.map(({ input }) => input.userId).filter((id) => /^[a-f0-9]{24}$/i.test(id)) }) }).select({ name: 1, email: 1 }).lean();
+    const known = await accountsByIds<Pick<UserDocument, '_id' | 'name' | 'email'>>(
+      strangers.map(({ input }) => input.userId),
+      { name: 1, email: 1 },
+    );
     for (const { input, index } of strangers) {
-      const person = known.find((candidate) => String(candidate._id) === input.userId.toLowerCase());
+      const person = known.get(input.userId.toLowerCase());
       problems.push({ path: `records.${index}.userId`, key: 'attendance:errors.not-enrolled', values: { person: person ? `${person.name} <${person.email}>` : input.userId } });
     }
   }
