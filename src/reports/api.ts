@@ -10,7 +10,8 @@ import type { Language } from '../i18n/languages';
 import { readerLanguage } from '../i18n/middleware';
 import { CSV_MEDIA_TYPE, writeCsv } from './csv';
 import { PDF_MEDIA_TYPE, writePdf } from './pdf';
-import { assertMayReport, type AttendanceReportQuery, attendanceFilterFor, attendanceReportQuery, countAttendance, countingTotals, emptyTotals, type ReportFormat, reportRows } from './query';
+import { assertMayReport, type AttendanceReportQuery, attendanceFilterFor, attendanceReportQuery, countAttendance, countingTotals, emptyTotals, type ReportFormat } from './query';
+import { reportBatches } from './rows';
 import { XLSX_MEDIA_TYPE, writeXlsx } from './xlsx';
 import { allowLongRequest } from '../http/request-timeout';
 
@@ -27,7 +28,6 @@ export async function sendAttendanceReport(req: Request, res: Response, query: A
   const lang: Language = requested ?? readerLanguage(req);
   const t = req.i18n.getFixedT(lang);
   const attendance = await attendanceFilterFor(req.user, filter);
-  const expectedRows = format === 'pdf' ? await countAttendance(attendance) : 0;
 
   res.status(200);
   res.setHeader('Content-Type', MEDIA_TYPES[format]);
@@ -35,13 +35,16 @@ export async function sendAttendanceReport(req: Request, res: Response, query: A
   res.setHeader('Content-Language', lang);
   // Personal data: never kept by a browser or a proxy.
   res.setHeader('Cache-Control', 'no-store');
-  // The download starts at once, while the database sorts (FerretDB sorts before the first batch).
+  // The download starts at once, while the database sorts (FerretDB sorts before the first batch);
+  // each writer also sends the start of its file before it waits for the first row.
   res.flushHeaders();
 
-  const rows = reportRows(attendance, lang);
+  const rows = reportBatches(attendance, lang);
   if (format === 'csv') return writeCsv(rows, res, { t, separator: separator ?? ',' });
   if (format === 'xlsx') return writeXlsx(rows, res, { t });
   const totals = emptyTotals();
+  // Not awaited here: the PDF's header leaves while the database counts.
+  const expectedRows = countAttendance(attendance);
   return writePdf(countingTotals(rows, totals), res, { t, lang, expectedRows, totals, period: { from: filter.from, to: filter.to } });
 }
 

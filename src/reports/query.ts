@@ -2,20 +2,19 @@
  * The attendance report (issue 6, point 6): which records, and each one as a row with the
  * names it refers to. Only the Mongo subset of database.md: sessions are resolved to ids first
  * (they are few), then attendance is read with a cursor and each batch is joined in code with
- * the users, trained flags, sessions, cities, organisations and modules it refers to, fetched
- * by id — so memory does not grow with the number of rows.
+ * the users, trained flags, sessions, cities, organisations and modules it refers to (rows.ts)
+ * — so memory does not grow with the number of rows.
  */
 import mongoose from 'mongoose';
 import { z } from 'zod';
-import { User, type UserDocument } from '../accounts/model';
 import { can, visibleCountries } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
-import { Attendance, type AttendanceDocument, type AttendanceStatus, TrainedPerson } from '../attendance/model';
+import { Attendance, type AttendanceDocument, type AttendanceStatus } from '../attendance/model';
 import { Course } from '../courses/model';
 import { AppError, type FieldError, ForbiddenError, ValidationError } from '../http/errors';
-import { type Language, SUPPORTED_LANGUAGES } from '../i18n/languages';
-import { City, Organisation } from '../reference/model';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
+import { SUPPORTED_LANGUAGES } from '../i18n/languages';
+import { City } from '../reference/model';
+import { TrainingSession } from '../sessions/model';
 import { isCalendarDate } from '../sessions/time-zones';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
@@ -131,120 +130,19 @@ export interface ReportRow {
 }
 
 export const REPORT_BATCH_SIZE = 500;
-/**
- * People kept between batches (they come back on each day of each session): fetching them by
- * id is the costly part of a report on FerretDB. Bounded: a few MB at most, whatever the rows.
- */
-const USER_CACHE_LIMIT = 20_000;
 
-type ReportUser = Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationId' | 'organisationName' | 'sector'>;
-type ReportSession = Pick<TrainingSessionDocument, '_id' | 'title' | 'courses' | 'city' | 'country' | 'days'>;
-type ReportAttendance = Pick<AttendanceDocument, '_id' | 'session' | 'day' | 'date' | 'user' | 'status'>;
+export type ReportAttendance = Pick<AttendanceDocument, '_id' | 'session' | 'day' | 'date' | 'user' | 'status'>;
+/** What a row takes from an attendance record, and the report's order (date, session, person). */
+export const REPORT_FIELDS = { _id: 1, session: 1, day: 1, date: 1, user: 1, status: 1 } as const;
+export const REPORT_ORDER = { date: 1, session: 1, user: 1 } as const;
 
-/** A map that forgets everything once it is full: bounded, and cheap enough for id lookups. */
-class BoundedCache<Value> {
-  private readonly map = new Map<string, Value>();
-  constructor(private readonly limit: number) {}
-  get(key: string): Value | undefined {
-    return this.map.get(key);
-  }
-  has(key: string): boolean {
-    return this.map.has(key);
-  }
-  set(key: string, value: Value): void {
-    if (this.map.size >= this.limit) this.map.clear();
-    this.map.set(key, value);
-  }
-}
-
-/** The records matching `query` in report order (date, session, person). */
+/** The records matching `query` in report order, one by one (rows.ts reads them a batch at a time). */
 export function attendanceCursor(query: Record<string, unknown>, batchSize = REPORT_BATCH_SIZE) {
-  return Attendance.find(query)
-    .select({ _id: 1, session: 1, day: 1, date: 1, user: 1, status: 1 })
-    .sort({ date: 1, session: 1, user: 1 })
-    .lean<ReportAttendance[]>()
-    .cursor({ batchSize });
+  return Attendance.find(query).select(REPORT_FIELDS).sort(REPORT_ORDER).lean<ReportAttendance[]>().cursor({ batchSize });
 }
 
 export function countAttendance(query: Record<string, unknown>): Promise<number> {
   return Attendance.countDocuments(query);
-}
-
-/**
- * The report's rows, in order, read from a cursor `batchSize` at a time; each batch costs at
- * most four small `find`s by id (people, trained flags, then unseen sessions with their
- * cities, and organisations), whatever the number of rows.
- */
-export async function* reportRows(query: Record<string, unknown>, lang: Language, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportRow> {
-  const courseTitles = new Map((await Course.find().select({ title: 1 }).lean()).map((course) => [course._id, course.title[lang] ?? course.title.en ?? course._id]));
-  const regionNames = new Intl.DisplayNames([lang], { type: 'region' });
-  const sessions = new Map<string, ReportSession>();
-  const cities = new Map<string, string>();
-  const organisations = new Map<string, string>();
-  const users = new BoundedCache<ReportUser>(USER_CACHE_LIMIT);
-  const trained = new BoundedCache<boolean>(USER_CACHE_LIMIT);
-
-  async function enrich(batch: ReportAttendance[]): Promise<ReportRow[]> {
-    const userIds = [...new Set(batch.map((record) => String(record.user)))].filter((id) => !users.has(id) || !trained.has(id));
-    const sessionIds = [...new Set(batch.map((record) => String(record.session)))].filter((id) => !sessions.has(id));
-    const [foundUsers, foundTrained, foundSessions] = await Promise.all([
-      userIds.length ? User.find({ _id: mongoose.trusted({ $in: userIds }) }).select({ name: 1, email: 1, organisationId: 1, organisationName: 1, sector: 1 }).lean<ReportUser[]>() : [],
-      userIds.length ? TrainedPerson.find({ _id: mongoose.trusted({ $in: userIds }) }).select({ trained: 1 }).lean() : [],
-      sessionIds.length ? TrainingSession.find({ _id: mongoose.trusted({ $in: sessionIds }) }).select({ title: 1, courses: 1, city: 1, country: 1, days: 1 }).lean<ReportSession[]>() : [],
-    ]);
-    for (const id of userIds) trained.set(id, false);
-    for (const person of foundTrained) trained.set(String(person._id), person.trained);
-    for (const user of foundUsers) users.set(String(user._id), user);
-    for (const session of foundSessions) sessions.set(String(session._id), session);
-
-    const cityIds = [...new Set(foundSessions.map((session) => session.city))].filter((id) => !cities.has(id));
-    const organisationIds = [...new Set(foundUsers.map((user) => user.organisationId).filter((id): id is string => Boolean(id)))].filter((id) => !organisations.has(id));
-    const [foundCities, foundOrganisations] = await Promise.all([
-      cityIds.length ? City.find({ _id: mongoose.trusted({ $in: cityIds }) }).select({ name: 1, names: 1 }).lean() : [],
-      organisationIds.length ? Organisation.find({ _id: mongoose.trusted({ $in: organisationIds }) }).select({ name: 1, names: 1 }).lean() : [],
-    ]);
-    for (const city of foundCities) cities.set(city._id, city.names?.[lang] ?? city.name);
-    for (const organisation of foundOrganisations) organisations.set(organisation._id, organisation.names?.[lang] ?? organisation.name);
-
-    return batch.map((record) => {
-      const userId = String(record.user);
-      const user = users.get(userId);
-      const session = sessions.get(String(record.session));
-      const day = session?.days[record.day];
-      return {
-        sessionId: String(record.session),
-        sessionTitle: session?.title ?? '',
-        modules: (session?.courses ?? []).map((course) => `${courseTitles.get(course.slug) ?? course.slug} (${course.version})`),
-        city: session ? (cities.get(session.city) ?? session.city) : '',
-        country: session ? (regionNames.of(session.country) ?? session.country) : '',
-        date: record.date,
-        start: day?.start ?? '',
-        end: day?.end ?? '',
-        userId,
-        name: user?.name ?? '',
-        email: user?.email ?? '',
-        organisation: (user?.organisationId ? organisations.get(user.organisationId) : undefined) ?? user?.organisationName ?? '',
-        sector: user?.sector ?? '',
-        status: record.status,
-        trained: trained.get(userId) ?? false,
-      };
-    });
-  }
-
-  const cursor = attendanceCursor(query, batchSize);
-  try {
-    let batch: ReportAttendance[] = [];
-    for await (const record of cursor) {
-      batch.push(record);
-      if (batch.length >= batchSize) {
-        yield* await enrich(batch);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield* await enrich(batch);
-  } finally {
-    await cursor.close().catch(() => undefined);
-  }
 }
 
 /** What the PDF's totals block says (the other formats end with the last row). */
@@ -256,17 +154,19 @@ export interface ReportTotals {
 }
 
 /** Counts rows as they pass (distinct people are kept as ids: bounded by the number of people). */
-export async function* countingTotals(rows: AsyncIterable<ReportRow>, totals: ReportTotals): AsyncGenerator<ReportRow> {
+export async function* countingTotals(batches: AsyncIterable<ReportRow[]>, totals: ReportTotals): AsyncGenerator<ReportRow[]> {
   const people = new Set<string>();
   const trainedPeople = new Set<string>();
-  for await (const row of rows) {
-    totals.rows += 1;
-    totals.byStatus[row.status] += 1;
-    people.add(row.userId);
-    if (row.trained) trainedPeople.add(row.userId);
+  for await (const batch of batches) {
+    for (const row of batch) {
+      totals.rows += 1;
+      totals.byStatus[row.status] += 1;
+      people.add(row.userId);
+      if (row.trained) trainedPeople.add(row.userId);
+    }
     totals.people = people.size;
     totals.trained = trainedPeople.size;
-    yield row;
+    yield batch;
   }
 }
 
