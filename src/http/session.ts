@@ -21,13 +21,42 @@ declare module 'express-session' {
   }
 }
 
+interface StoredSession {
+  _id: string;
+  session: session.SessionData;
+  expires?: Date;
+  lastModified?: Date;
+}
+
+/**
+ * connect-mongo, reading a session by its id alone. Its own `get` asks for `{_id, $or: [expiry
+ * conditions]}`, which FerretDB's SQLite backend answers by scanning and decoding every stored
+ * session (only a filter on `_id` alone uses the key), on every signed-in request: the store
+ * grows with every visitor who opened a form (the CSRF token lives in the session). The expiry
+ * is checked here instead, as connect-mongo would have.
+ */
+class SessionStore extends MongoStore {
+  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    mongoose.connection
+      .collection<StoredSession>('sessions')
+      .findOne({ _id: sid })
+      .then((stored) => {
+        if (!stored || (stored.expires && stored.expires.getTime() <= Date.now())) return callback(null, null);
+        const found = { ...stored.session } as session.SessionData & { lastModified?: Date };
+        // connect-mongo's `touchAfter` reads when the session was last written.
+        if (stored.lastModified) found.lastModified = stored.lastModified;
+        callback(null, found);
+      }, callback);
+  }
+}
+
 /**
  * Browser sessions in the database (stateless app instances). The cookie lives 30 minutes
  * and is renewed by every request (idle timeout); sign-in adds the 12-hour absolute limit.
  * Expired sessions are removed by an interval (FerretDB has no TTL index).
  */
 export function sessionMiddleware(options: { config: Config; database: Database; secret: string }): RequestHandler {
-  const store = MongoStore.create({
+  const store = new SessionStore({
     // Mongoose's own driver client; connect-mongo declares a different (compatible) copy of the
     // mongodb types, hence the cast.
     clientPromise: options.database
