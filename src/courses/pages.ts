@@ -5,7 +5,7 @@ import { renderMarkdown } from './markdown';
 import { formatSize, resourcesForPage } from './resources/service';
 import type { CourseDocument, CourseVersionDocument } from './model';
 import {
-  compareLessons, findProgress, markLessonDone, PASS_MARK, Progress, type ProgressDocument,
+  compareLessons, findProgress, markLessonDone, PASS_MARK, type ProgressDocument,
   recordAttempt, scoreCheck, startCourse, switchToLatest,
 } from './progress';
 import { allCourses, courseById, latestPublished, readableVersion } from './published';
@@ -53,7 +53,7 @@ function contentQuery(req: Request): string {
 async function catalogue(req: Request, res: Response) {
   const lang = contentLanguage(req);
   const courses = await allCourses();
-  const progresses = req.user ? await Progress.find({ user: req.user.id }).lean<ProgressDocument[]>() : [];
+  const progresses = req.user ? (await Promise.all(courses.map((course) => findProgress(req.user!.id, course._id)))).filter((found) => found !== null) : [];
   const modules = [];
   for (const course of courses) {
     const latest = await latestPublished(course._id);

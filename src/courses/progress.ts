@@ -8,7 +8,8 @@ import { isDuplicateKey } from '../db/duplicate-key';
 export const PASS_MARK = 0.7;
 
 export interface ProgressDocument {
-  _id: mongoose.Types.ObjectId;
+  /** `<user id>:<course>` (progressId): read by key, never by scanning everyone's progress. */
+  _id: string;
   user: mongoose.Types.ObjectId;
   course: string;
   /** The version the learner started, kept until they choose to switch. */
@@ -23,6 +24,7 @@ export interface ProgressDocument {
 
 const progressSchema = new Schema<ProgressDocument>(
   {
+    _id: { type: String },
     user: { type: Schema.Types.ObjectId, required: true },
     course: { type: String, required: true },
     version: { type: String, required: true },
@@ -32,16 +34,42 @@ const progressSchema = new Schema<ProgressDocument>(
   },
   { timestamps: true, versionKey: false },
 );
-// One progress per learner and course: a second quick "start" finds the first one.
-progressSchema.index({ user: 1, course: 1 }, { unique: true });
+// One progress per learner and course: the id is derived from both (progressId), so a second
+// quick "start" collides on the key and finds the first one.
 
 export const Progress = mongoose.model<ProgressDocument>('Progress', progressSchema, 'course_progress');
+
+/**
+ * A learner's progress in a course has this id, so that it is found by key: FerretDB answers
+ * any other query by scanning everyone's progress, on every lesson page.
+ */
+export const progressId = (userId: string | mongoose.Types.ObjectId, course: string) => `${String(userId).toLowerCase()}:${course}`;
+
+/**
+ * Progress stored before ids were derived (an ObjectId) is moved to its derived id: copied,
+ * then the old document removed. Idempotent; run on every start (startup.ts).
+ */
+export async function migrateProgressIds(): Promise<number> {
+  // The unique (user, course) index of those days would refuse the copy while the old one exists;
+  // the derived id makes it redundant.
+  if (await Progress.collection.indexExists('user_1_course_1').catch(() => false)) await Progress.collection.dropIndex('user_1_course_1');
+  const old = await Progress.collection.find({ _id: { $type: 'objectId' } }).toArray();
+  for (const doc of old) {
+    const { _id, ...rest } = doc;
+    await Progress.collection.insertOne({ ...rest, _id: progressId(doc.user as mongoose.Types.ObjectId, String(doc.course)) } as never).catch((error: unknown) => {
+      // Copied by a run that stopped before removing the old one: the copy is there.
+      if (!isDuplicateKey(error)) throw error;
+    });
+    await Progress.collection.deleteOne({ _id });
+  }
+  return old.length;
+}
 
 export type LessonChange = 'new' | 'changed' | 'unchanged';
 
 
 export async function findProgress(userId: string, course: string): Promise<ProgressDocument | null> {
-  return Progress.findOne({ user: userId, course }).lean<ProgressDocument>();
+  return Progress.findById(progressId(userId, course)).lean<ProgressDocument>();
 }
 
 /** Starts a course on its latest published version; starting again changes nothing. */
@@ -51,7 +79,7 @@ export async function startCourse(userId: string, course: string): Promise<Progr
   const latest = await latestPublished(course);
   if (!latest) throw new NotFoundError('no published version');
   try {
-    await Progress.create({ user: userId, course, version: latest.version });
+    await Progress.create({ _id: progressId(userId, course), user: userId, course, version: latest.version });
   } catch (error) {
     // Two quick clicks: the unique index let only one in, which is the one we want.
     if (!isDuplicateKey(error)) throw error;
@@ -66,10 +94,10 @@ function isComplete(progress: Pick<ProgressDocument, 'lessons' | 'attempts'>, ve
 }
 
 /** Sets completedAt once, the first time the progress becomes complete. */
-async function settleCompletion(progressId: mongoose.Types.ObjectId, version: CourseVersionDocument): Promise<void> {
-  const progress = await Progress.findById(progressId).lean<ProgressDocument>();
+async function settleCompletion(id: string, version: CourseVersionDocument): Promise<void> {
+  const progress = await Progress.findById(id).lean<ProgressDocument>();
   if (!progress || progress.completedAt || !isComplete(progress, version)) return;
-  await Progress.updateOne({ _id: progressId, completedAt: mongoose.trusted({ $exists: false }) }, { $set: { completedAt: new Date() } });
+  await Progress.updateOne({ _id: id, completedAt: mongoose.trusted({ $exists: false }) }, { $set: { completedAt: new Date() } });
 }
 
 /**
