@@ -43,7 +43,8 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
-export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
+/** `monitorCommands`: the driver emits command events (bench/pages.ts counts reads per request). */
+export async function openBenchDatabase(name: string, options: { monitorCommands?: boolean } = {}): Promise<BenchDatabase> {
   const log = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'warn', pretty: false });
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liaise-bench-'));
   let local: LocalDatabase | undefined;
@@ -59,7 +60,7 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
     uri = local.uri;
   }
   const dbName = `bench_${name}_${randomBytes(3).toString('hex')}`;
-  const database = openDatabase({ uri, dbName, log });
+  const database = openDatabase({ uri, dbName, log, monitorCommands: options.monitorCommands });
   await database.whenConnected();
   console.log(`database: ${local?.description ?? 'MONGODB_URI'} (${dbName})`);
   await seedReferenceData();
@@ -77,16 +78,19 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
   };
 }
 
+/** The bench app's session secret: a bench that turns two-factor on for an account encrypts its secret with it. */
+export const BENCH_SESSION_SECRET = 'bench-session-secret-of-at-least-32-characters';
+
 /**
  * The real app listening on a free port of 127.0.0.1, on the bench database, its mails written
  * as files in the scratch folder. `close()` lets the mails in flight finish, then stops it.
  */
-export async function startBenchApp(bench: BenchDatabase): Promise<{ api: string; close(): Promise<void> }> {
+export async function startBenchApp(bench: BenchDatabase): Promise<{ api: string; site: string; close(): Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     LOG_LEVEL: 'silent',
-    SESSION_SECRET: 'bench-session-secret-of-at-least-32-characters',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     DATA_DIR: path.join(bench.workDir, 'data'),
   });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, isProduction: false, log: bench.log });
@@ -96,8 +100,10 @@ export async function startBenchApp(bench: BenchDatabase): Promise<{ api: string
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  const site = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`,
+    api: `${site}/api/v1`,
+    site,
     close: async () => {
       await activeSessionMails()?.idle().catch(() => undefined);
       stopSessionMails();

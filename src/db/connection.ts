@@ -49,7 +49,13 @@ async function detectKind(connection: mongoose.Connection): Promise<DatabaseKind
  * Connects, and keeps trying in the background when the server is not there yet: the app
  * starts, answers 503 meanwhile, and recovers by itself, instead of crashing in a loop.
  */
-export function openDatabase(options: { uri: string; dbName?: string; log: Logger }): Database {
+export function openDatabase(options: {
+  uri: string;
+  dbName?: string;
+  log: Logger;
+  /** Driver command events (commandStarted/Succeeded) for benchmarks that count reads; off by default, as each reply is then decoded once more. */
+  monitorCommands?: boolean;
+}): Database {
   const connection = mongoose.connection;
   const name = options.dbName ?? databaseNameIn(options.uri) ?? DEFAULT_DATABASE_NAME;
   let kind: DatabaseKind | undefined;
@@ -77,6 +83,7 @@ export function openDatabase(options: { uri: string; dbName?: string; log: Logge
         socketTimeoutMS: 60_000,
         // No more than this waiting for a free connection in a crowd.
         waitQueueTimeoutMS: 30_000,
+        ...(options.monitorCommands ? { monitorCommands: true } : {}),
       });
       kind = await detectKind(connection);
       // Before anything else writes: FerretDB 1.24 answers `w: 0` writes, and the unread answer
