@@ -2,7 +2,7 @@
  * Enrolment under load (issue 5, point 8): N people enrol at the same moment in a session of
  * `seats` seats, through the real app over HTTP, against a throwaway database.
  *
- *   npx tsx bench/enrolment.ts [--n 500] [--seats 20]      (or: npm run bench:enrolment -- --n 500)
+ *   npx tsx bench/enrolment.ts [--n 500] [--seats 20] [--trace]      (or: npm run bench:enrolment -- --n 500)
  *
  * The database is MONGODB_URI when set (a database of its own is made there and dropped), else
  * an embedded server started as the app and the tests do (FerretDB unless LOCAL_DATABASE says
@@ -15,6 +15,7 @@
  */
 import { numberOption as option, openBenchDatabase, runBench, startBenchApp } from './database';
 import http from 'node:http';
+import mongoose from 'mongoose';
 import { createApiToken } from '../src/accounts/api-token';
 import { User } from '../src/accounts/model';
 import { toSessionUser } from '../src/accounts/session-user';
@@ -24,6 +25,8 @@ import { defaultDays, scheduleSession } from '../src/sessions/schedule';
 
 const N = option('n', 500);
 const SEATS = option('seats', 20);
+/** `--trace`: counts the database commands of the burst by kind, collection and filter keys (mongoose's debug hook). */
+const TRACE = process.argv.includes('--trace');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -106,6 +109,16 @@ async function main(): Promise<number> {
     const tokens = await inBatches(people, 25, async (person) => (await createApiToken(String(person._id), 'bench')).token);
     console.log(`setup: ${N} accounts with tokens, a session of ${SEATS} seats (${((performance.now() - setupStart) / 1000).toFixed(1)} s)`);
 
+    // Mongoose's debug hook sees every collection operation: one database command each (cursors aside). The filter's keys tell whether it is by `_id`.
+    const commands = new Map<string, number>();
+    if (TRACE) {
+      mongoose.set('debug', (collection: string, method: string, filter?: unknown) => {
+        const shape = Array.isArray(filter) ? '[…]' : filter && typeof filter === 'object' ? `{${Object.keys(filter).join(',')}}` : '';
+        const key = `${method} ${collection} ${shape}`;
+        commands.set(key, (commands.get(key) ?? 0) + 1);
+      });
+    }
+
     // All at once.
     const latencies: number[] = new Array(N);
     const answers: Array<{ status: number; body: { status?: string; position?: number; type?: string } }> = new Array(N);
@@ -123,6 +136,12 @@ async function main(): Promise<number> {
       }),
     );
     const wall = performance.now() - start;
+    if (TRACE) {
+      mongoose.set('debug', false);
+      const total = [...commands.values()].reduce((sum, count) => sum + count, 0);
+      console.log(`database commands during the burst: ${total} (${(total / N).toFixed(1)} per enrolment)`);
+      for (const [key, count] of [...commands].sort((a, b) => b[1] - a[1])) console.log(`  ${(count / N).toFixed(2).padStart(7)}  ${key}`);
+    }
     const sorted = [...latencies].sort((a, b) => a - b);
     const byStatus = new Map<number, number>();
     for (const answer of answers) byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);

@@ -28,7 +28,7 @@ export type SeatClaimResult = { result: 'claimed'; id: string; seat: number } | 
  */
 let lastMicroseconds = 0;
 /** The clock in microseconds, never the same twice in this process. */
-function microseconds(): number {
+export function microseconds(): number {
   lastMicroseconds = Math.max(Date.now() * 1000, lastMicroseconds + 1);
   return lastMicroseconds;
 }
@@ -182,15 +182,22 @@ export async function seatCounts(sessionId: Id | string): Promise<SeatCounts> {
   return { taken, waiting, highestSeat: highest?.seat ?? 0 };
 }
 
+/** Seats and tickets held now: what the counters show (without the highest seat, one query fewer). */
+async function countClaims(sessionId: Id): Promise<Pick<SeatCounts, 'taken' | 'waiting'>> {
+  const [taken, waiting] = await Promise.all([SeatClaim.countDocuments({ session: sessionId }), WaitClaim.countDocuments({ session: sessionId })]);
+  return { taken, waiting };
+}
+
 /**
  * Writes the display counters from the claims. Count, write, count again, and write again
  * while they differ: the last write of all then follows every claim change before it.
+ * `known`: counts just read from the claims (queue.ts), which spare the first count.
  */
-export async function recountSession(sessionId: Id): Promise<SeatCounts> {
-  let counts = await seatCounts(sessionId);
+export async function recountSession(sessionId: Id, known?: Pick<SeatCounts, 'taken' | 'waiting'>): Promise<Pick<SeatCounts, 'taken' | 'waiting'>> {
+  let counts = known ?? (await countClaims(sessionId));
   for (let round = 0; round < 5; round += 1) {
     await TrainingSession.updateOne({ _id: sessionId }, { $set: { seatsTaken: counts.taken, waitlisted: counts.waiting } });
-    const again = await seatCounts(sessionId);
+    const again = await countClaims(sessionId);
     if (again.taken === counts.taken && again.waiting === counts.waiting) return again;
     counts = again;
   }

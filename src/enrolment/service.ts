@@ -8,9 +8,9 @@
  *
  * The `Enrolment` record (status, seat, ticket, history) is written from the claims after
  * each change and checked again, so it follows them; the session's `seatsTaken` and
- * `waitlisted` are recounted from the claims, never `$inc`-ed.
+ * `waitlisted` are recounted from the claims, never `$inc`-ed. The claims of one session are
+ * made in turn within a process, simultaneous enrolments together (queue.ts).
  */
-import { EventEmitter } from 'node:events';
 import mongoose from 'mongoose';
 import { User, type UserDocument } from '../accounts/model';
 import { can } from '../accounts/policy';
@@ -18,25 +18,15 @@ import type { SessionUser } from '../accounts/session-user';
 import { Organisation } from '../reference/model';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { managesSession, runsProgramme } from '../sessions/access';
-import { claimSeat, type ClaimState, claimState, claimTicket, positionOf, promoteWaiting, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
-import { isDuplicateKey } from '../db/duplicate-key';
+import { claimState, positionOf, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
 import { EnrolmentConflictError, EnrolmentForbiddenError, EnrolmentNotFoundError } from './errors';
-import { Enrolment, type EnrolmentDocument, enrolmentIndexesReady, type EnrolmentStatus, SeatClaim, WaitClaim } from './model';
+import { Enrolment, enrolmentIndexesReady, type EnrolmentStatus, SeatClaim, WaitClaim } from './model';
+import { type EnrolResult, inTurn, type Person, queueEnrolment } from './queue';
+import { promote, syncEnrolment } from './records';
 
 type Id = mongoose.Types.ObjectId;
 
-/**
- * What happened to people's places, for the mails (src/notifications): emitted after the
- * writes, never before; a listener never throws into the request.
- */
-export interface EnrolmentEvents {
-  /** Someone enrolled or joined the waiting list (`position` from 1 while waiting). */
-  enrolled: [{ sessionId: string; userId: string; status: 'enrolled' | 'waitlisted'; position?: number }];
-  /** Someone waiting got a seat. */
-  promoted: [{ sessionId: string; userId: string }];
-}
-
-export const enrolmentEvents = new EventEmitter<EnrolmentEvents>();
+export { enrolmentEvents, type EnrolmentEvents } from './events';
 
 const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
@@ -44,13 +34,14 @@ const OBJECT_ID = /^[a-f0-9]{24}$/i;
 export type EnrolTarget = { userId: string } | { email: string };
 
 type SessionFacts = Pick<TrainingSessionDocument, '_id' | 'title' | 'country' | 'capacity' | 'status' | 'enrolmentDeadline' | 'enrolmentDeadlineDate' | 'trainers'>;
+const SESSION_FACTS = { title: 1, country: 1, capacity: 1, status: 1, enrolmentDeadline: 1, enrolmentDeadlineDate: 1, trainers: 1 } as const;
 
 export const sessionNotFound = () => new EnrolmentNotFoundError('session-unknown', 'no such training session');
 
 async function findSession(sessionId: string): Promise<SessionFacts> {
   const session = OBJECT_ID.test(sessionId)
     ? await TrainingSession.findById(sessionId)
-        .select<SessionFacts>({ title: 1, country: 1, capacity: 1, status: 1, enrolmentDeadline: 1, enrolmentDeadlineDate: 1, trainers: 1 })
+        .select<SessionFacts>(SESSION_FACTS)
         .lean()
     : null;
   if (!session) throw sessionNotFound();
@@ -76,18 +67,13 @@ export interface EnrolOptions {
   invited?: boolean;
 }
 
-type Person = Pick<UserDocument, '_id' | 'name' | 'email'>;
+const isSelf = (actor: SessionUser, target: EnrolTarget | undefined) =>
+  target === undefined ||
+  ('userId' in target && target.userId.toLowerCase() === actor.id.toLowerCase()) ||
+  ('email' in target && target.email.trim().toLowerCase() === actor.email.toLowerCase());
 
-/** The person to enrol; only the session's staff may name someone else (checked before looking them up). */
-async function resolvePerson(actor: SessionUser, session: SessionFacts, target: EnrolTarget | undefined): Promise<{ person: Person; self: boolean }> {
-  const self =
-    target === undefined ||
-    ('userId' in target && target.userId.toLowerCase() === actor.id.toLowerCase()) ||
-    ('email' in target && target.email.trim().toLowerCase() === actor.email.toLowerCase());
-  if (self) {
-    if (!can(actor, 'sessions.enrol-self')) throw new EnrolmentForbiddenError('email-unverified', 'confirm your email address before enrolling');
-    return { person: { _id: new mongoose.Types.ObjectId(actor.id), name: actor.name, email: actor.email }, self: true };
-  }
+/** Someone else to enrol; only the session's staff may name them (checked before looking them up). */
+async function resolveOther(actor: SessionUser, session: SessionFacts, target: EnrolTarget): Promise<Person> {
   if (!managesSession(actor, session)) throw notStaff();
   let found: (Person & Pick<UserDocument, 'status'>) | null = null;
   if ('userId' in target) {
@@ -96,83 +82,10 @@ async function resolvePerson(actor: SessionUser, session: SessionFacts, target: 
     found = await User.findOne({ email: target.email.trim().toLowerCase() }).select({ name: 1, email: 1, status: 1 }).lean();
   }
   if (!found || found.status !== 'active') throw new EnrolmentNotFoundError('user-unknown', 'no active account with this id or email', 'userId' in target ? 'userId' : 'email');
-  return { person: found, self: false };
+  return found;
 }
 
-const sameState = (enrolment: Pick<EnrolmentDocument, 'status' | 'seat' | 'waitTicket'>, state: ClaimState) =>
-  enrolment.status === state.status && (enrolment.seat ?? undefined) === state.seat && (enrolment.waitTicket ?? undefined) === state.waitTicket;
-
-/** One write of the record to match `state`, with a line of history when the status changes. */
-async function writeEnrolment(session: Id, user: Id, state: ClaimState, by: Id, now: Date, enrolling: boolean): Promise<EnrolmentDocument> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const existing = await Enrolment.findOne({ session, user }).lean();
-    if (existing && sameState(existing, state)) return existing;
-    const change = { at: now, by, from: existing?.status ?? null, to: state.status };
-    if (!existing) {
-      try {
-        const created = await Enrolment.create({
-          session,
-          user,
-          status: state.status,
-          ...(state.seat !== undefined ? { seat: state.seat } : {}),
-          ...(state.waitTicket !== undefined ? { waitTicket: state.waitTicket } : {}),
-          enrolledBy: by,
-          history: [change],
-        });
-        return created.toObject();
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        continue;
-      }
-    }
-    const set: Record<string, unknown> = { status: state.status };
-    const unset: Record<string, ''> = {};
-    if (state.seat !== undefined) set.seat = state.seat;
-    else unset.seat = '';
-    if (state.waitTicket !== undefined) set.waitTicket = state.waitTicket;
-    else unset.waitTicket = '';
-    if (enrolling && existing.status === 'cancelled' && state.status !== 'cancelled') set.enrolledBy = by;
-    await Enrolment.updateOne(
-      { _id: existing._id },
-      { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}), ...(existing.status !== state.status ? { $push: { history: change } } : {}) },
-    );
-    return (await Enrolment.findById(existing._id).lean())!;
-  }
-  throw new Error('could not write the enrolment');
-}
-
-/**
- * Brings the record in line with the claims: write, read the claims again, and write again
- * while they moved meanwhile (two writers racing then end on the true state).
- */
-async function syncEnrolment(session: Id, user: Id, by: Id, now: Date, enrolling = false): Promise<{ enrolment: EnrolmentDocument; state: ClaimState }> {
-  let state = await claimState(session, user);
-  let enrolment = await writeEnrolment(session, user, state, by, now, enrolling);
-  for (let round = 0; round < 5; round += 1) {
-    const again = await claimState(session, user);
-    if (sameState(enrolment, again)) return { enrolment, state: again };
-    state = again;
-    enrolment = await writeEnrolment(session, user, state, by, now, enrolling);
-  }
-  return { enrolment, state };
-}
-
-/** Promotes the people waiting into free seats and records it; their ids, in order. `quiet`: told otherwise (the one enrolling). */
-async function promote(sessionId: Id, by: Id, now: Date, quiet?: Id): Promise<string[]> {
-  const promoted = await promoteWaiting(sessionId, now);
-  for (const { user } of promoted) await syncEnrolment(sessionId, user, by, now);
-  for (const { user } of promoted) {
-    if (!quiet || !user.equals(quiet)) enrolmentEvents.emit('promoted', { sessionId: String(sessionId), userId: String(user) });
-  }
-  return promoted.map(({ user }) => String(user));
-}
-
-export interface EnrolResult {
-  enrolment: EnrolmentDocument;
-  status: 'enrolled' | 'waitlisted';
-  /** On the waiting list: the rank among the people waiting now, from 1. */
-  position?: number;
-}
+export type { EnrolResult };
 
 /**
  * Enrols the actor (no target) or, for the session's staff, someone else: routes add others
@@ -183,47 +96,23 @@ export interface EnrolResult {
  */
 export async function enrol(actor: SessionUser, sessionId: string, target?: EnrolTarget, now: Date = new Date(), options: EnrolOptions = {}): Promise<EnrolResult> {
   await enrolmentIndexesReady();
-  const session = await findSession(sessionId);
-  const { person } = await resolvePerson(actor, session, target);
-  assertTakesEnrolments(actor, session, now, options);
-  const sessionId_ = session._id;
-  const user = person._id;
-  const before = await claimState(sessionId_, user);
-  if (before.status === 'enrolled') throw new EnrolmentConflictError('already-enrolled', 'already enrolled', { name: person.name });
-  if (before.status === 'waitlisted') throw new EnrolmentConflictError('already-waitlisted', 'already on the waiting list', { name: person.name, position: before.position! });
-
-  let seated = false;
-  // Nobody jumps the queue: while people wait, a newcomer waits behind them.
-  if (!(await WaitClaim.exists({ session: sessionId_ }))) {
-    const claim = await claimSeat(sessionId_, user, session.capacity, now);
-    if (claim.result === 'holds-seat') throw new EnrolmentConflictError('already-enrolled', 'already enrolled', { name: person.name });
-    if (claim.result === 'claimed') {
-      seated = true;
-      // A ticket taken by a simultaneous request of the same person is now redundant.
-      await WaitClaim.deleteMany({ session: sessionId_, user });
-    }
-  }
-  if (!seated) {
-    const ticket = await claimTicket(sessionId_, user, now);
-    if (ticket.result === 'holds-ticket') {
-      const position = (await claimState(sessionId_, user)).position ?? 1;
-      throw new EnrolmentConflictError('already-waitlisted', 'already on the waiting list', { name: person.name, position });
-    }
-    if (await SeatClaim.exists({ session: sessionId_, user })) {
-      await WaitClaim.deleteOne({ _id: ticket.id });
-      throw new EnrolmentConflictError('already-enrolled', 'already enrolled', { name: person.name });
-    }
-  }
-
   const by = new mongoose.Types.ObjectId(actor.id);
-  await syncEnrolment(sessionId_, user, by, now, true);
-  // Seats free while people wait (a raised capacity, a race with a cancellation): fill them now.
-  if (!seated) await promote(sessionId_, by, now, user);
-  await recountSession(sessionId_);
-  const { enrolment, state } = await syncEnrolment(sessionId_, user, by, now, true);
-  if (state.status === 'cancelled') throw new EnrolmentNotFoundError('not-enrolled', 'the enrolment was cancelled meanwhile');
-  enrolmentEvents.emit('enrolled', { sessionId: String(sessionId_), userId: String(user), status: state.status, ...(state.position !== undefined ? { position: state.position } : {}) });
-  return { enrolment, status: state.status, ...(state.position !== undefined ? { position: state.position } : {}) };
+  // Oneself: the session is read once for the whole batch this request joins (queue.ts), and checked there, in the same order as for others.
+  if (isSelf(actor, target)) {
+    if (!OBJECT_ID.test(sessionId)) throw sessionNotFound();
+    const person = { _id: by, name: actor.name, email: actor.email };
+    return queueEnrolment(new mongoose.Types.ObjectId(sessionId), person, by, now, SESSION_FACTS, (session: SessionFacts | null) => {
+      if (!session) throw sessionNotFound();
+      if (!can(actor, 'sessions.enrol-self')) throw new EnrolmentForbiddenError('email-unverified', 'confirm your email address before enrolling');
+      assertTakesEnrolments(actor, session, now, options);
+    });
+  }
+  const session = await findSession(sessionId);
+  const person = await resolveOther(actor, session, target!);
+  assertTakesEnrolments(actor, session, now, options);
+  return queueEnrolment(session._id, person, by, now, SESSION_FACTS, (fresh: SessionFacts | null) => {
+    if (!fresh) throw sessionNotFound();
+  });
 }
 
 export interface CancelResult {
@@ -250,15 +139,18 @@ export async function cancelEnrolment(actor: SessionUser, sessionId: string, use
   const target = self ? actor.id : userId;
   if (!OBJECT_ID.test(target)) throw new EnrolmentNotFoundError('not-enrolled', 'not enrolled in this session');
   const user = new mongoose.Types.ObjectId(target);
-  const before = await claimState(session._id, user);
-  if (before.status === 'cancelled') throw new EnrolmentNotFoundError('not-enrolled', 'not enrolled in this session');
+  // In the session's queue, between the batches of enrolments of this instance (queue.ts).
+  return inTurn(session._id, async () => {
+    const before = await claimState(session._id, user);
+    if (before.status === 'cancelled') throw new EnrolmentNotFoundError('not-enrolled', 'not enrolled in this session');
 
-  const by = new mongoose.Types.ObjectId(actor.id);
-  await releaseClaims(session._id, user);
-  await syncEnrolment(session._id, user, by, now);
-  const promoted = session.status === 'open' ? await promote(session._id, by, now) : [];
-  await recountSession(session._id);
-  return { cancelled: true, was: before.status, ...(promoted[0] ? { promoted: promoted[0] } : {}), promotedUsers: promoted };
+    const by = new mongoose.Types.ObjectId(actor.id);
+    await releaseClaims(session._id, user);
+    await syncEnrolment(session._id, user, by, now);
+    const promoted = session.status === 'open' ? await promote(session._id, by, now) : [];
+    await recountSession(session._id);
+    return { cancelled: true as const, was: before.status as Exclude<EnrolmentStatus, 'cancelled'>, ...(promoted[0] ? { promoted: promoted[0] } : {}), promotedUsers: promoted };
+  });
 }
 
 /**
@@ -268,9 +160,11 @@ export async function cancelEnrolment(actor: SessionUser, sessionId: string, use
 export async function fillFreeSeats(actor: SessionUser, sessionId: string, now: Date = new Date()): Promise<string[]> {
   await enrolmentIndexesReady();
   const session = await findSession(sessionId);
-  const promoted = await promote(session._id, new mongoose.Types.ObjectId(actor.id), now);
-  await recountSession(session._id);
-  return promoted;
+  return inTurn(session._id, async () => {
+    const promoted = await promote(session._id, new mongoose.Types.ObjectId(actor.id), now);
+    await recountSession(session._id);
+    return promoted;
+  });
 }
 
 /** Seats taken now, for refusing a capacity below it (PATCH): `taken`, and `highestSeat`, which capacity must not go below either. */

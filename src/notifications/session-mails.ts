@@ -23,6 +23,8 @@ export interface SessionMails {
 
 let active: SessionMails | undefined;
 
+const MAILS_AT_ONCE = 4;
+
 /** Everyone holding a seat or a place on the waiting list, each once. */
 export async function peopleOf(sessionId: mongoose.Types.ObjectId): Promise<string[]> {
   const [seats, tickets] = await Promise.all([
@@ -35,9 +37,18 @@ export async function peopleOf(sessionId: mongoose.Types.ObjectId): Promise<stri
 export function startSessionMails(context: SessionMailContext): SessionMails {
   active?.stop();
   const pending = new Set<Promise<void>>();
+  // A few mails at a time: a crowd enrolling at once started hundreds of renders and reads together, which slowed the answers they follow (issue 13).
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  const slot = () => (busy < MAILS_AT_ONCE ? ((busy += 1), Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else busy -= 1;
+  };
   const track = (work: () => Promise<void>, what: Record<string, unknown>) => {
-    const running = Promise.resolve()
-      .then(work)
+    const running = slot()
+      .then(() => work().finally(release))
       .catch((error: unknown) => context.log.error({ err: error, ...what }, 'a session mail could not be sent'))
       .finally(() => pending.delete(running));
     pending.add(running);

@@ -8,6 +8,7 @@ import { type SessionUser, toSessionUser } from '../../src/accounts/session-user
 import { importModules } from '../../src/courses/import';
 import { Course, CourseVersion } from '../../src/courses/model';
 import { Enrolment, SeatClaim, WaitClaim } from '../../src/enrolment/model';
+import { enrolAlone } from '../../src/enrolment/queue';
 import { cancelEnrolment, enrol, fillFreeSeats, listEnrolments, myEnrolments, seatsTaken } from '../../src/enrolment/service';
 import { seedReferenceData } from '../../src/reference/seed';
 import { TrainingSession, type TrainingSessionDocument } from '../../src/sessions/model';
@@ -142,6 +143,22 @@ describe('capacity under concurrency', () => {
     expect(list.slice(20).map((item) => item.position)).toEqual(range(1, 40));
     expect(list.slice(20).map((item) => item.userId)).toEqual(state.waiting);
     expect(await seatsTaken(id)).toEqual({ taken: 20, waiting: 40, highestSeat: 20 });
+  });
+
+  it('two app instances taking a crowd at once (one in batches, the other claim by claim): still 20 seated, 40 waiting in order, nobody twice', async () => {
+    const { id, trainer } = await session(20);
+    const crowd = await people(60);
+    // This process batches a session's requests (queue.ts); another instance's reach the same claims without that queue.
+    const otherInstance = (user: SessionUser) => enrolAlone(new mongoose.Types.ObjectId(id), { _id: new mongoose.Types.ObjectId(user.id), name: user.name, email: user.email }, new mongoose.Types.ObjectId(user.id), NOW);
+    const results = await Promise.all(crowd.map((user, index) => (index % 2 === 0 ? enrol(user, id, undefined, NOW) : otherInstance(user))));
+    expect(results.map((result) => result.status).sort()).toEqual([...Array(20).fill('enrolled'), ...Array(40).fill('waitlisted')]);
+    const state = await stateOf(id);
+    expect(state.seatNumbers).toEqual(range(1, 20));
+    expect(sorted(state.enrolled)).toEqual(sorted(state.seatHolders));
+    expect(sorted(state.waitlisted)).toEqual(sorted(state.waiting));
+    expect(new Set([...state.seatHolders, ...state.waiting]).size).toBe(60);
+    expect(state.counters).toEqual({ seatsTaken: 20, waitlisted: 40 });
+    expect((await listEnrolments(trainer, id)).slice(20).map((item) => [item.userId, item.position])).toEqual(state.waiting.map((user, index) => [user, index + 1]));
   });
 
   it('the same person enrolling five times at once holds one seat, and the others are told why', async () => {
