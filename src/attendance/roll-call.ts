@@ -59,12 +59,14 @@ export async function rollCall(actor: SessionUser | undefined, sessionId: string
       people.map((person) => person.user),
       { name: 1, email: 1, organisationName: 1 },
     ),
-    Attendance.find({ session: session._id, day }).lean(),
+    // Each person's record by its key (attendanceId), sent together: a query on session and day
+    // made FerretDB scan every attendance record of the programme.
+    Promise.all(people.map((person) => Attendance.findById(attendanceId(session._id, day, person.user)).lean())),
   ]);
   const dayEnd = session.days[day]!.endsAt;
   const entries: RollCallEntry[] = people.map((person) => {
     const user = users.get(String(person.user));
-    const record = records.find((candidate) => candidate.user.equals(person.user));
+    const record = records.find((candidate) => candidate?.user.equals(person.user));
     return {
       userId: String(person.user),
       name: user?.name ?? '',

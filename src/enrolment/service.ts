@@ -12,10 +12,11 @@
  * made in turn within a process, simultaneous enrolments together (queue.ts).
  */
 import mongoose from 'mongoose';
+import { accountsByIds } from '../accounts/by-ids';
 import { User, type UserDocument } from '../accounts/model';
 import { can } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
-import { Organisation } from '../reference/model';
+import { findOrganisation } from '../reference/service';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
 import { managesSession, runsProgramme } from '../sessions/access';
 import { claimState, positionOf, recountSession, releaseClaims, seatCounts, type SeatCounts } from './claims';
@@ -195,15 +196,19 @@ export async function listEnrolments(actor: SessionUser, sessionId: string): Pro
   // A person with a seat and a leftover ticket (two requests at once) is listed once, enrolled.
   const waiting = tickets.filter((ticket) => !seated.has(String(ticket.user)));
   const ids = [...seats.map((seat) => seat.user), ...waiting.map((ticket) => ticket.user)];
-  const users = ids.length
-    ? await User.find({ _id: mongoose.trusted({ $in: ids }) })
-        .select<Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationId' | 'organisationName' | 'sector'>>({ name: 1, email: 1, organisationId: 1, organisationName: 1, sector: 1 })
-        .lean()
-    : [];
-  const byId = new Map(users.map((user) => [String(user._id), user]));
-  const organisationIds = [...new Set(users.map((user) => user.organisationId).filter((id): id is string => Boolean(id)))];
-  const organisations = organisationIds.length ? await Organisation.find({ _id: mongoose.trusted({ $in: organisationIds }) }).select({ name: 1 }).lean() : [];
-  const organisationNames = new Map(organisations.map((organisation) => [organisation._id, organisation.name]));
+  const byId = await accountsByIds<Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationId' | 'organisationName' | 'sector'>>(ids, {
+    name: 1,
+    email: 1,
+    organisationId: 1,
+    organisationName: 1,
+    sector: 1,
+  });
+  // Partner organisations by their current name, from the reference data in memory.
+  const organisationNames = new Map<string, string>();
+  for (const user of byId.values()) {
+    const partner = user.organisationId ? await findOrganisation(user.organisationId) : null;
+    if (partner) organisationNames.set(partner._id, partner.name);
+  }
   const describe = (userId: Id, status: 'enrolled' | 'waitlisted', position?: number): EnrolmentListItem => {
     const user = byId.get(String(userId));
     return {
