@@ -19,12 +19,14 @@ export function uniqueDatabaseName(testFile: string): string {
 /**
  * Connects Mongoose to a fresh database for the calling test file and drops it afterwards.
  * Call at the top level of a test file: `const db = useTestDatabase(__filename);`.
+ * `monitorCommands`: the driver emits an event per database command (test/support/round-trips.ts).
  */
-export function useTestDatabase(testFile: string): { database: () => Database; name: string } {
+export function useTestDatabase(testFile: string, options: { monitorCommands?: boolean } = {}): { database: () => Database; name: string } {
   const name = uniqueDatabaseName(testFile);
   let database: Database | undefined;
   beforeAll(async () => {
-    database = openDatabase({ uri: testDatabaseUri(), dbName: name, log: testLogger });
+    // Command monitoring (the driver's commandStarted events) only where a test counts round trips.
+    database = openDatabase({ uri: testDatabaseUri(), dbName: name, log: testLogger, monitorCommands: options.monitorCommands });
     await database.whenConnected();
   });
   afterAll(async () => {

@@ -75,3 +75,17 @@ export async function createTargetAccount(overrides: { roles?: Role[]; country?:
   });
   return String(user._id);
 }
+
+/** Signs in an account that already exists (demo data, a session's trainer): gives it a password and two-factor first. */
+export async function signInAccount(app: Express, userId: string): Promise<ReturnType<typeof request.agent>> {
+  passwordHash ??= hashPassword(PERSONA_PASSWORD);
+  const user = await User.findByIdAndUpdate(userId, { $set: { passwordHash: await passwordHash, emailVerifiedAt: new Date(), status: 'active' } }, { new: true }).lean();
+  if (!user) throw new Error(`no account ${userId}`);
+  const phone = await giveTwoFactor(userId);
+  const agent = request.agent(app);
+  const signInPage = await agent.get('/sign-in').expect(200);
+  await agent.post('/sign-in').type('form').send({ _csrf: csrfTokenIn(signInPage.text), email: user.email, password: PERSONA_PASSWORD }).expect(303);
+  const step = await agent.get('/sign-in/two-factor').expect(200);
+  await agent.post('/sign-in/two-factor').type('form').send({ _csrf: csrfTokenIn(step.text), code: phone.nextCode() }).expect(303);
+  return agent;
+}
