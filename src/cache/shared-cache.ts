@@ -35,6 +35,8 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 let poller: NodeJS.Timeout | undefined;
+/** A poll still waiting for its answer (the database paused): the next one is skipped, not piled up. */
+let polling = false;
 
 function entryOf(name: string): Entry {
   let entry = entries.get(name);
@@ -64,7 +66,13 @@ function startPolling(): void {
   if (poller) return;
   poller = setInterval(() => {
     // A database that is away is noticed elsewhere; the copies stay as they are meanwhile.
-    if (mongoose.connection.readyState === 1) pollStamps().catch(() => undefined);
+    if (polling || mongoose.connection.readyState !== 1) return;
+    polling = true;
+    pollStamps()
+      .catch(() => undefined)
+      .finally(() => {
+        polling = false;
+      });
   }, POLL_MS);
   poller.unref();
 }
