@@ -11,6 +11,7 @@
  * `waitlisted` are recounted from the claims, never `$inc`-ed. The claims of one session are
  * made in turn within a process, simultaneous enrolments together (queue.ts).
  */
+import { allSessions } from '../sessions/in-memory';
 import mongoose from 'mongoose';
 import { accountsByIds } from '../accounts/by-ids';
 import { User, type UserDocument } from '../accounts/model';
@@ -244,10 +245,8 @@ export async function myEnrolments(userId: string): Promise<MyEnrolment[]> {
   const user = new mongoose.Types.ObjectId(userId);
   const enrolments = await Enrolment.find({ user, status: mongoose.trusted({ $in: ['enrolled', 'waitlisted'] }) }).lean();
   if (enrolments.length === 0) return [];
-  const sessions = await TrainingSession.find({ _id: mongoose.trusted({ $in: enrolments.map((enrolment) => enrolment.session) }) })
-    .select<Pick<TrainingSessionDocument, '_id' | 'title' | 'city' | 'country' | 'status' | 'firstStartsAt' | 'lastEndsAt'>>({ title: 1, city: 1, country: 1, status: 1, firstStartsAt: 1, lastEndsAt: 1 })
-    .lean();
-  const byId = new Map(sessions.map((session) => [String(session._id), session]));
+  // From the sessions kept in memory: {_id: {$in}} scanned them all on FerretDB.
+  const byId = new Map((await allSessions()).map((session) => [String(session._id), session]));
   const items: MyEnrolment[] = [];
   for (const enrolment of enrolments) {
     const session = byId.get(String(enrolment.session));

@@ -51,8 +51,14 @@ const PAGES: PageCase[] = [
   { name: 'lesson', who: 'learner', path: () => lessonPath, budget: () => SIGNED_IN + 1 },
   { name: 'session list', who: 'anonymous', path: () => '/sessions', budget: () => 0 },
   { name: 'session page', who: 'anonymous', path: () => `/sessions/${sessionId}`, budget: () => 1 },
-  // The learner's place: read from their enrolments (left for the learner's own page, issue 14).
-  { name: 'session page, signed in', who: 'learner', path: () => `/sessions/${sessionId}`, budget: () => SIGNED_IN + 3, scans: ['find enrolments', 'find training_sessions'] },
+  // The learner's place in it: their seat or ticket, read by session and person; a ticket's rank is counted.
+  {
+    name: 'session page, signed in',
+    who: 'learner',
+    path: () => `/sessions/${sessionId}`,
+    budget: () => SIGNED_IN + 4,
+    scans: ['find session_seats', 'find session_waiting_list', 'aggregate session_waiting_list'],
+  },
   { name: 'trainer’s desk', who: 'trainer', path: () => '/desk', budget: () => SIGNED_IN },
   // The session's seats, waiting list and invitations are read by session.
   {

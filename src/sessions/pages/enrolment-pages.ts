@@ -10,7 +10,9 @@ import { renderPage } from '../../http/render';
 import { formErrorsFrom } from '../../http/validate';
 import { readerLanguage } from '../../i18n/middleware';
 import type { AccountsContext } from '../../accounts/service';
-import { cancelEnrolment, enrol, listEnrolments, myEnrolments } from '../../enrolment/service';
+import mongoose from 'mongoose';
+import { claimState } from '../../enrolment/claims';
+import { cancelEnrolment, enrol, listEnrolments } from '../../enrolment/service';
 import { addPerson } from '../../invitations/add';
 import { listInvitations, withdrawInvitation } from '../../invitations/service';
 import { findSession, managedSession } from '../access';
@@ -23,10 +25,14 @@ export const ENROLMENT_OUTCOMES = ['enrolled', 'waitlisted', 'left', 'declined',
 
 /** The signed-in person's place in a session: enrolled, waiting at a position, or neither. */
 export async function myPlace(userId: string | undefined, sessionId: string): Promise<{ status: 'enrolled' | 'waitlisted'; position?: number } | undefined> {
-  if (!userId) return undefined;
-  const mine = (await myEnrolments(userId)).find((entry) => entry.sessionId === sessionId);
-  return mine && { status: mine.status, ...(mine.position !== undefined ? { position: mine.position } : {}) };
+  if (!userId || !OBJECT_ID.test(userId) || !OBJECT_ID.test(sessionId)) return undefined;
+  // The person's claims in this session only: all their enrolments were read before, with their history.
+  const state = await claimState(new mongoose.Types.ObjectId(sessionId), new mongoose.Types.ObjectId(userId));
+  if (state.status === 'cancelled') return undefined;
+  return { status: state.status, ...(state.position !== undefined ? { position: state.position } : {}) };
 }
+
+const OBJECT_ID = /^[a-f0-9]{24}$/i;
 
 const codeOf = (error: unknown) => (error as { code?: unknown }).code;
 
