@@ -9,7 +9,7 @@ import { accountsByIds } from '../accounts/by-ids';
 import type { UserDocument } from '../accounts/model';
 import type { SessionUser } from '../accounts/session-user';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../http/errors';
-import { Enrolment } from '../enrolment/model';
+import { SeatClaim } from '../enrolment/model';
 import { findSession, managesSession } from '../sessions/access';
 import type { TrainingSessionDocument } from '../sessions/model';
 import { Attendance, type AttendanceDocument, AttendanceChange, attendanceId, type AttendanceStatus } from './model';
@@ -29,13 +29,14 @@ export async function sessionDay(sessionId: string, dayNumber: number): Promise<
   return { session, day };
 }
 
-/** When each enrolled person got their seat (the last time they became enrolled). */
+/**
+ * Who holds a seat, and since when (the last time they became enrolled: a seat is claimed anew
+ * on every enrolment and promotion). Read from the seats, which decide who is enrolled
+ * (enrolment/claims.ts), rather than from the enrolment records with their whole history.
+ */
 async function enrolledPeople(session: mongoose.Types.ObjectId) {
-  const enrolments = await Enrolment.find({ session, status: 'enrolled' }).lean();
-  return enrolments.map((enrolment) => ({
-    user: enrolment.user,
-    since: [...enrolment.history].reverse().find((change) => change.to === 'enrolled')?.at ?? enrolment.createdAt,
-  }));
+  const seats = await SeatClaim.find({ session }).select({ user: 1, claimedAt: 1 }).lean();
+  return seats.map((seat) => ({ user: seat.user, since: seat.claimedAt }));
 }
 
 export interface RollCallEntry {

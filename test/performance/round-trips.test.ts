@@ -68,14 +68,14 @@ const PAGES: PageCase[] = [
     budget: ({ seated, waiting }) => SIGNED_IN + 5 + seated + waiting,
     scans: ['find session_invitations', 'find session_seats', 'find session_waiting_list'],
   },
-  // Who is enrolled, and the day's trail of changes, are read by session. Per person: their
+  // Who holds a seat, and the day's trail of changes, are read by session. Per person: their
   // account and their record of the day; the trail adds whoever recorded it.
   {
     name: 'roll call',
     who: 'trainer',
     path: () => `/sessions/${sessionId}/days/1/roll-call`,
     budget: ({ seated }) => SIGNED_IN + 4 + 2 * seated,
-    scans: ['find enrolments', 'find attendance_changes'],
+    scans: ['find session_seats', 'find attendance_changes'],
   },
   // The recount job collection holds one document at most.
   { name: 'dashboard', who: 'coordinator', path: () => '/dashboard', budget: () => SIGNED_IN + 1, scans: ['find recount_jobs'] },
