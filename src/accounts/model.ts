@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { invalidatesCache } from '../cache/shared-cache';
 import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages';
 
 export const ROLES = ['stakeholder', 'trainer', 'coordinator', 'admin'] as const;
@@ -94,4 +95,6 @@ const userSchema = new Schema<UserDocument>(
 );
 userSchema.index({ roles: 1 });
 
+// Accounts are read from memory (by-ids.ts): any write drops the kept ones.
+invalidatesCache(userSchema, 'accounts');
 export const User = mongoose.model<UserDocument>('User', userSchema);

@@ -1,4 +1,5 @@
 import type { i18n } from 'i18next';
+import { accountById } from './by-ids';
 import mongoose from 'mongoose';
 import { ConflictError, type FieldError, ValidationError } from '../http/errors';
 import type { Language } from '../i18n/languages';
@@ -42,7 +43,7 @@ export async function authenticateWithPassword(email: string, password: string):
 
 export async function findSessionUser(id: string): Promise<SessionUser | undefined> {
   if (!mongoose.isValidObjectId(id)) return undefined;
-  const user = await User.findById(id).lean();
+  const user = await accountById(id);
   return user ? toSessionUser(user) : undefined;
 }
 

@@ -7,7 +7,6 @@
 import { type Request, type Response, Router } from 'express';
 import type mongoose from 'mongoose';
 import { accountsByIds } from '../accounts/by-ids';
-import type { UserDocument } from '../accounts/model';
 import { renderPage } from '../http/render';
 import { formErrorsFrom } from '../http/validate';
 import { readerLanguage } from '../i18n/middleware';
@@ -30,10 +29,7 @@ async function page(req: Request, res: Response, state: { errors?: Array<{ path:
   const changes = await AttendanceChange.find({ session: session._id, day }).sort({ at: -1 }).limit(50).lean();
   // The people of the trail are mostly on the roll call already; only the others (who recorded, who left) are read.
   const known = new Map(entries.map((entry) => [entry.userId, entry.name]));
-  const others = await accountsByIds<Pick<UserDocument, '_id' | 'name'>>(
-    changes.flatMap((change) => [change.user, change.by]).filter((id) => !known.has(String(id))),
-    { name: 1 },
-  );
+  const others = await accountsByIds(changes.flatMap((change) => [change.user, change.by]).filter((id) => !known.has(String(id))));
   const nameOf = (id: mongoose.Types.ObjectId) => known.get(String(id)) ?? others.get(String(id))?.name ?? '';
   const time = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short', timeZone: session.timezone });
   await renderPage(

@@ -6,7 +6,6 @@
  */
 import mongoose from 'mongoose';
 import { accountsByIds } from '../accounts/by-ids';
-import type { UserDocument } from '../accounts/model';
 import type { SessionUser } from '../accounts/session-user';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../http/errors';
 import { SeatClaim } from '../enrolment/model';
@@ -56,10 +55,7 @@ export async function rollCall(actor: SessionUser | undefined, sessionId: string
   if (!managesSession(actor, session)) throw new ForbiddenError('only its trainers, coordinators of its country and administrators take the roll call');
   const people = await enrolledPeople(session._id);
   const [users, records] = await Promise.all([
-    accountsByIds<Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationName'>>(
-      people.map((person) => person.user),
-      { name: 1, email: 1, organisationName: 1 },
-    ),
+    accountsByIds(people.map((person) => person.user)),
     // Each person's record by its key (attendanceId), sent together: a query on session and day
     // made FerretDB scan every attendance record of the programme.
     Promise.all(people.map((person) => Attendance.findById(attendanceId(session._id, day, person.user)).lean())),
@@ -111,10 +107,7 @@ export async function recordAttendance(
   });
   const strangers = inputs.map((input, index) => ({ input, index })).filter(({ input }) => !enrolled.has(input.userId.toLowerCase()));
   if (strangers.length > 0) {
-    const known = await accountsByIds<Pick<UserDocument, '_id' | 'name' | 'email'>>(
-      strangers.map(({ input }) => input.userId),
-      { name: 1, email: 1 },
-    );
+    const known = await accountsByIds(strangers.map(({ input }) => input.userId));
     for (const { input, index } of strangers) {
       const person = known.get(input.userId.toLowerCase());
       problems.push({ path: `records.${index}.userId`, key: 'attendance:errors.not-enrolled', values: { person: person ? `${person.name} <${person.email}>` : input.userId } });

@@ -29,6 +29,8 @@ interface Entry {
   /** Bumped by every invalidation: a load started under an older generation is not kept. */
   generation: number;
   value?: Promise<unknown>;
+  /** Per key, for caches of many small values (keyedCache). */
+  values: Map<string, Promise<unknown>>;
   /** The stamp last seen in the database (undefined before the first poll). */
   stamp?: string;
 }
@@ -41,7 +43,7 @@ let polling = false;
 function entryOf(name: string): Entry {
   let entry = entries.get(name);
   if (!entry) {
-    entry = { generation: 0 };
+    entry = { generation: 0, values: new Map() };
     entries.set(name, entry);
   }
   return entry;
@@ -50,6 +52,7 @@ function entryOf(name: string): Entry {
 function drop(entry: Entry): void {
   entry.generation += 1;
   entry.value = undefined;
+  entry.values.clear();
 }
 
 /** Reads every stamp in one query and drops what another instance changed. */
@@ -114,6 +117,40 @@ export function sharedCache<Value>(name: string, load: () => PromiseLike<Value>)
         () => {
           // A failed load is not kept: the next read tries again.
           if (entry.value === loading) entry.value = undefined;
+        },
+      );
+      return loading;
+    },
+  };
+}
+
+export interface KeyedCache<Value> {
+  /** The value kept for `key`, loading it when there is none. */
+  get(key: string): Promise<Value>;
+}
+
+/**
+ * Values of `name` by key (one account, say), each loaded on first use and kept until a write
+ * invalidates `name` — all of them then, as for `sharedCache`. At most `maxEntries` are kept:
+ * beyond, the copies are dropped and loaded again as they are used.
+ */
+export function keyedCache<Value>(name: string, load: (key: string) => PromiseLike<Value>, maxEntries = 10_000): KeyedCache<Value> {
+  return {
+    get(key: string): Promise<Value> {
+      startPolling();
+      const entry = entryOf(name);
+      const kept = entry.values.get(key);
+      if (kept) return kept as Promise<Value>;
+      if (entry.values.size >= maxEntries) entry.values.clear();
+      const generation = entry.generation;
+      const loading = Promise.resolve(load(key)).then(deepFreeze);
+      entry.values.set(key, loading);
+      loading.then(
+        () => {
+          if (entry.generation !== generation && entry.values.get(key) === loading) entry.values.delete(key);
+        },
+        () => {
+          if (entry.values.get(key) === loading) entry.values.delete(key);
         },
       );
       return loading;

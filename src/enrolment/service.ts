@@ -197,13 +197,7 @@ export async function listEnrolments(actor: SessionUser, sessionId: string): Pro
   // A person with a seat and a leftover ticket (two requests at once) is listed once, enrolled.
   const waiting = tickets.filter((ticket) => !seated.has(String(ticket.user)));
   const ids = [...seats.map((seat) => seat.user), ...waiting.map((ticket) => ticket.user)];
-  const byId = await accountsByIds<Pick<UserDocument, '_id' | 'name' | 'email' | 'organisationId' | 'organisationName' | 'sector'>>(ids, {
-    name: 1,
-    email: 1,
-    organisationId: 1,
-    organisationName: 1,
-    sector: 1,
-  });
+  const byId = await accountsByIds(ids);
   // Partner organisations by their current name, from the reference data in memory.
   const organisationNames = new Map<string, string>();
   for (const user of byId.values()) {
