@@ -132,6 +132,11 @@ export async function findOrganisation(id: string): Promise<OrganisationDocument
   return (await reference.get()).organisationById.get(id) ?? null;
 }
 
+/** Partner organisation names in `lang` where one is usual, else as locals write them. */
+export async function organisationNames(lang: Language): Promise<Map<string, string>> {
+  return new Map((await reference.get()).organisations.map((organisation) => [organisation._id, nameIn(lang, organisation.name, organisation.names)]));
+}
+
 /** City names in `lang` where one is usual, else as locals write them. */
 export async function cityNames(lang: Language): Promise<Map<string, string>> {
   return new Map((await reference.get()).cities.map((city) => [city._id, nameIn(lang, city.name, city.names)]));

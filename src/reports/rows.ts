@@ -4,10 +4,11 @@
  * On FerretDB every query not on `_id` equality is a scan of the whole collection: `_id: {$in}`
  * included. Joining each batch of attendance with `$in` on people, trained flags, sessions…
  * therefore cost a scan of those collections per batch (most of an export's time in
- * bench/reports.ts). So each joined collection is read once, whole, while the database sorts
+ * bench/reports.ts). So people and their trained flags are read once, whole, while the database sorts
  * the attendance (both at once), when it has at most `limit` documents; a larger one falls
  * back to `$in` for what a batch misses, in a cache of at most `limit` entries. Memory stays
- * bounded by the limits, not by the rows.
+ * bounded by the limits, not by the rows. Sessions, places, organisations and modules come from
+ * memory (src/cache).
  *
  * The attendance itself is read with the driver's cursor, a whole batch at a time, and the next
  * batch is asked for before the current one is handed over, so the database encodes it while
@@ -16,16 +17,15 @@
 import mongoose from 'mongoose';
 import { User, type UserDocument } from '../accounts/model';
 import { Attendance, TrainedPerson } from '../attendance/model';
-import { Course } from '../courses/model';
+import { courseTitles } from '../courses/published';
 import type { Language } from '../i18n/languages';
-import { City, Organisation } from '../reference/model';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/model';
+import { cityNames, organisationNames } from '../reference/service';
+import { allSessions } from '../sessions/in-memory';
+import type { TrainingSessionDocument } from '../sessions/model';
 import { REPORT_BATCH_SIZE, REPORT_FIELDS, REPORT_ORDER, type ReportAttendance, type ReportRow } from './query';
 
 /** People (and their trained flags) read whole when there are at most this many: a few MB. */
 const PEOPLE_LIMIT = 20_000;
-/** Sessions, cities and organisations: a few hundred each in the programme's life. */
-const REFERENCE_LIMIT = 5_000;
 
 /** Reads by id (`ids`), or the first `limit` of the whole collection (`ids` undefined). */
 type Finder<Doc> = (ids: string[] | undefined, limit?: number) => Promise<Doc[]>;
@@ -112,10 +112,6 @@ interface SessionView {
   country: string;
   days: TrainingSessionDocument['days'];
 }
-interface Label {
-  _id: string;
-  label: string;
-}
 
 /**
  * The report's rows, in order, a batch at a time; each batch waits for the joined collections
@@ -123,41 +119,35 @@ interface Label {
  */
 export async function* reportBatches(query: Record<string, unknown>, lang: Language, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportRow[]> {
   const regionNames = new Intl.DisplayNames([lang], { type: 'region' });
-  const localised = (doc: { _id: string; name: string; names?: Partial<Record<string, string>> }): Label => ({ _id: doc._id, label: doc.names?.[lang] ?? doc.name });
   const users = new Lookup<ReportUser>(
     (ids, limit) => User.find(byIds(ids)).select({ name: 1, email: 1, organisationId: 1, organisationName: 1, sector: 1 }).limit(limit ?? 0).lean<ReportUser[]>().exec(),
     PEOPLE_LIMIT,
   );
   const trained = new Lookup<{ _id: mongoose.Types.ObjectId; trained: boolean }>((ids, limit) => TrainedPerson.find(byIds(ids)).select({ trained: 1 }).limit(limit ?? 0).lean().exec(), PEOPLE_LIMIT);
-  const cities = new Lookup<Label>(async (ids, limit) => (await City.find(byIds(ids)).select({ name: 1, names: 1 }).limit(limit ?? 0).lean()).map(localised), REFERENCE_LIMIT);
-  const organisations = new Lookup<Label>(async (ids, limit) => (await Organisation.find(byIds(ids)).select({ name: 1, names: 1 }).limit(limit ?? 0).lean()).map(localised), REFERENCE_LIMIT);
-  const courseTitles = Course.find().select({ title: 1 }).lean().then((courses) => new Map(courses.map((course) => [course._id, course.title[lang] ?? course.title.en ?? course._id])));
-  courseTitles.catch(() => undefined);
-  const sessions = new Lookup<SessionView>(async (ids, limit) => {
-    const [titles, found] = await Promise.all([courseTitles, TrainingSession.find(byIds(ids)).select({ title: 1, courses: 1, city: 1, country: 1, days: 1 }).limit(limit ?? 0).lean()]);
-    return found.map((session) => ({
-      _id: session._id,
-      title: session.title,
-      modules: session.courses.map((course) => `${titles.get(course.slug) ?? course.slug} (${course.version})`),
-      city: session.city,
-      country: regionNames.of(session.country) ?? session.country,
-      days: session.days,
-    }));
-  }, REFERENCE_LIMIT);
-  const lookups = [users, trained, sessions, cities, organisations];
+  // Sessions, places, organisations and modules are kept in memory (src/cache): no query here.
+  const named = Promise.all([allSessions(), courseTitles(lang), cityNames(lang), organisationNames(lang)]).then(([all, titles, cities, organisations]) => ({
+    sessions: new Map<string, SessionView>(
+      all.map((session) => [
+        String(session._id),
+        {
+          _id: session._id,
+          title: session.title,
+          modules: session.courses.map((course) => `${titles.get(course.slug) ?? course.slug} (${course.version})`),
+          city: session.city,
+          country: regionNames.of(session.country) ?? session.country,
+          days: session.days,
+        },
+      ]),
+    ),
+    cities,
+    organisations,
+  }));
+  named.catch(() => undefined);
+  const lookups = [users, trained];
 
   async function enrich(batch: ReportAttendance[]): Promise<ReportRow[]> {
     const userIds = batch.map((record) => String(record.user));
-    await Promise.all([users.load(userIds), trained.load(userIds), sessions.load(batch.map((record) => String(record.session)))]);
-    const cityIds: string[] = [];
-    const organisationIds: string[] = [];
-    for (const record of batch) {
-      const city = sessions.get(String(record.session))?.city;
-      if (city) cityIds.push(city);
-      const organisation = users.get(String(record.user))?.organisationId;
-      if (organisation) organisationIds.push(organisation);
-    }
-    await Promise.all([cities.load(cityIds), organisations.load(organisationIds)]);
+    const [{ sessions, cities, organisations }] = await Promise.all([named, users.load(userIds), trained.load(userIds)]);
 
     return batch.map((record, index) => {
       const userId = userIds[index]!;
@@ -168,7 +158,7 @@ export async function* reportBatches(query: Record<string, unknown>, lang: Langu
         sessionId: String(record.session),
         sessionTitle: session?.title ?? '',
         modules: session?.modules ?? [],
-        city: session ? (cities.get(session.city)?.label ?? session.city) : '',
+        city: session ? (cities.get(session.city) ?? session.city) : '',
         country: session?.country ?? '',
         date: record.date,
         start: day?.start ?? '',
@@ -176,7 +166,7 @@ export async function* reportBatches(query: Record<string, unknown>, lang: Langu
         userId,
         name: user?.name ?? '',
         email: user?.email ?? '',
-        organisation: (user?.organisationId ? organisations.get(user.organisationId)?.label : undefined) ?? user?.organisationName ?? '',
+        organisation: (user?.organisationId ? organisations.get(user.organisationId) : undefined) ?? user?.organisationName ?? '',
         sector: user?.sector ?? '',
         status: record.status,
         trained: trained.get(userId)?.trained ?? false,
