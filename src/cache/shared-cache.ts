@@ -28,8 +28,7 @@ const Stamp = mongoose.model<StampDocument>('CacheStamp', new mongoose.Schema<St
 interface Entry {
   /** Bumped by every invalidation: a load started under an older generation is not kept. */
   generation: number;
-  value?: Promise<unknown>;
-  /** Per key, for caches of many small values (keyedCache). */
+  /** Per key (a sharedCache has the one key ''). */
   values: Map<string, Promise<unknown>>;
   /** The stamp last seen in the database (undefined before the first poll). */
   stamp?: string;
@@ -51,7 +50,6 @@ function entryOf(name: string): Entry {
 
 function drop(entry: Entry): void {
   entry.generation += 1;
-  entry.value = undefined;
   entry.values.clear();
 }
 
@@ -100,28 +98,9 @@ export interface SharedCache<Value> {
 
 /** A value of `name` kept in memory until a write through a model that invalidates `name`. */
 export function sharedCache<Value>(name: string, load: () => PromiseLike<Value>): SharedCache<Value> {
-  return {
-    get(): Promise<Value> {
-      startPolling();
-      const entry = entryOf(name);
-      if (entry.value) return entry.value as Promise<Value>;
-      const generation = entry.generation;
-      // A real promise, awaited by many: a Mongoose query is a thenable that runs again on every then.
-      const loading = Promise.resolve(load()).then(deepFreeze);
-      entry.value = loading;
-      loading.then(
-        () => {
-          // Written meanwhile: these callers get what was read, the next read loads again.
-          if (entry.generation !== generation && entry.value === loading) entry.value = undefined;
-        },
-        () => {
-          // A failed load is not kept: the next read tries again.
-          if (entry.value === loading) entry.value = undefined;
-        },
-      );
-      return loading;
-    },
-  };
+  // One value: a keyed cache with a single key.
+  const kept = keyedCache(name, load, 1);
+  return { get: () => kept.get('') };
 }
 
 export interface KeyedCache<Value> {
@@ -143,13 +122,16 @@ export function keyedCache<Value>(name: string, load: (key: string) => PromiseLi
       if (kept) return kept as Promise<Value>;
       if (entry.values.size >= maxEntries) entry.values.clear();
       const generation = entry.generation;
+      // A real promise, awaited by many: a Mongoose query is a thenable that runs again on every then.
       const loading = Promise.resolve(load(key)).then(deepFreeze);
       entry.values.set(key, loading);
       loading.then(
         () => {
+          // Written meanwhile: these callers get what was read, the next read loads again.
           if (entry.generation !== generation && entry.values.get(key) === loading) entry.values.delete(key);
         },
         () => {
+          // A failed load is not kept: the next read tries again.
           if (entry.values.get(key) === loading) entry.values.delete(key);
         },
       );
