@@ -1,6 +1,6 @@
 /** A session as the API and the pages show it (api.md, "Training sessions"). */
 import mongoose from 'mongoose';
-import { User } from '../accounts/model';
+import { accountsByIds } from '../accounts/by-ids';
 import type { Language } from '../i18n/languages';
 import { courseTitles } from '../courses/published';
 import { cityNames } from '../reference/service';
@@ -15,8 +15,7 @@ export interface SessionNames {
 /**
  * The names a list of sessions refers to, in `lang`: cities and modules from memory, trainers
  * from the names kept on each session. A trainer whose name is not kept there (a session
- * stored before names were kept) is read by id, one point query each: a query over several
- * ids would scan every account on FerretDB.
+ * stored before names were kept) comes from the accounts kept in memory (accounts/by-ids.ts).
  */
 export async function namesFor(sessions: Array<Pick<TrainingSessionDocument, 'trainers' | 'trainerNames'>>, lang: Language): Promise<SessionNames> {
   const trainers = new Map<string, string>();
@@ -31,9 +30,9 @@ export async function namesFor(sessions: Array<Pick<TrainingSessionDocument, 'tr
   const [cities, courses, found] = await Promise.all([
     cityNames(lang),
     courseTitles(lang),
-    Promise.all([...missing].filter((id) => !trainers.has(id)).map((id) => User.findById(id).select({ name: 1 }).lean())),
+    accountsByIds([...missing].filter((id) => !trainers.has(id))),
   ]);
-  for (const trainer of found) if (trainer) trainers.set(String(trainer._id), trainer.name);
+  for (const [id, trainer] of found) trainers.set(id, trainer.name);
   return { cities, trainers, courses };
 }
 
